@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Idempotent set-up of everything the sandbox and the test suite need:
+#   Debian packages, the pinned Python virtualenv, the collection link, the offline pip bootstrap for
+#   ansible-test, a running Docker engine, the test-node image and the stand-in service JAR.
+# Usage: scripts/setup.sh [--no-docker]
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+with_docker=1
+[ "${1:-}" = "--no-docker" ] && with_docker=0
+
+command -v python3 >/dev/null 2>&1 || die "python3 is missing: install Python 3.11 (ansible-core 2.19 needs 3.11+)."
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+  || die "python3 is $(python3 -V 2>&1); ansible-core 2.19 needs Python 3.11 or later."
+command -v java >/dev/null 2>&1 || ensure_debs default-jdk-headless
+command -v mvn >/dev/null 2>&1 || ensure_debs maven
+command -v openssl >/dev/null 2>&1 || ensure_debs openssl
+command -v rsync >/dev/null 2>&1 || ensure_debs rsync
+
+# 1. Pinned virtualenv, reinstalled only when requirements.txt changes.
+req_hash="$(sha256sum requirements.txt | cut -c1-16)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements-hash" 2>/dev/null)" != "$req_hash" ]; then
+  log "creating the virtualenv $VENV from requirements.txt"
+  python3 -m venv "$VENV" || die "python3 -m venv failed: install the venv module (Debian: python3-venv)."
+  "$VENV/bin/pip" install -q --upgrade pip >/dev/null || die "pip upgrade failed (is PyPI reachable?)"
+  "$VENV/bin/pip" install -q -r requirements.txt || die "pip install -r requirements.txt failed (see above)."
+  echo "$req_hash" >"$VENV/.requirements-hash"
+else
+  log "virtualenv up to date"
+fi
+
+# 2. Make this checkout importable as the aurigraph.dlt collection (ansible.cfg points here).
+mkdir -p .cache/collections/ansible_collections/aurigraph
+ln -sfn ../../../.. .cache/collections/ansible_collections/aurigraph/dlt
+
+# 3. ansible-test downloads a pip bootstrap script from a host we cannot reach: provide it offline.
+bootstrap="$HOME/.ansible/test/cache/get_pip_24_2.py"
+if [ ! -s "$bootstrap" ]; then
+  mkdir -p "$(dirname "$bootstrap")"
+  cp scripts/get_pip_offline.py "$bootstrap"
+fi
+
+[ "$with_docker" -eq 1 ] || exit 0
+
+# 4. Docker engine, test-node image, stand-in JAR.
+bash scripts/dockerd.sh
+bash tests/images/node/build.sh >/dev/null
+if [ -x tests/standin/build.sh ]; then
+  bash tests/standin/build.sh >/dev/null
+fi
+log "setup complete"

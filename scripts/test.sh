@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The whole test suite (what `make test` and CI run). Every stage runs; failures are listed at the end
+# with per-stage timings and the script exits non-zero if any stage failed.
+# Usage: scripts/test.sh [stage ...]     stages: lint sanity build unit standin integration k8s molecule
+#        MOLECULE_SCENARIOS="default upgrade" scripts/test.sh molecule   (a subset of scenarios)
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+all_stages=(lint build sanity unit standin integration k8s molecule)
+stages=("$@")
+[ "${#stages[@]}" -gt 0 ] || stages=("${all_stages[@]}")
+
+: >"$TIMINGS_FILE"
+failed=()
+suite_start=$(date +%s)
+
+timed setup bash scripts/setup.sh || die "setup failed: nothing else can run (see the messages above)"
+export PATH="$VENV/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$REPO_ROOT/.cache/collections:$HOME/.ansible/collections"
+export ANSIBLE_CONFIG="$REPO_ROOT/ansible.cfg"
+
+stage_lint() {
+  yamllint -s . && ansible-lint --offline -q && python3 scripts/check_argument_specs.py \
+    && antsibull-changelog lint
+}
+stage_build() {
+  local out="$REPO_ROOT/.cache/build"
+  rm -rf "$out" && mkdir -p "$out"
+  ansible-galaxy collection build --force --output-path "$out" . \
+    && python3 scripts/check_tarball.py "$out"/aurigraph-dlt-*.tar.gz
+}
+stage_sanity() { bash scripts/sanity.sh; }
+stage_unit() { pytest -q -p no:cacheprovider tests/unit; }
+stage_standin() { pytest -q -p no:cacheprovider tests/standin/tests; }
+stage_integration() { pytest -q -p no:cacheprovider tests/integration; }
+stage_k8s() {
+  if [ -d tests/k8s ] && ls tests/k8s/test_*.py >/dev/null 2>&1; then
+    pytest -q -p no:cacheprovider tests/k8s
+  else
+    warn "no Kubernetes tests in this tree"; return 0
+  fi
+}
+stage_molecule() {
+  local scenarios=(${MOLECULE_SCENARIOS:-}) s rc=0
+  if [ "${#scenarios[@]}" -eq 0 ]; then
+    for s in molecule/*/molecule.yml; do scenarios+=("$(basename "$(dirname "$s")")"); done
+  fi
+  [ "${#scenarios[@]}" -gt 0 ] || { warn "no Molecule scenario found"; return 1; }
+  for s in "${scenarios[@]}"; do
+    timed "molecule:$s" molecule test -s "$s" || rc=1
+  done
+  return $rc
+}
+
+for stage in "${stages[@]}"; do
+  declare -F "stage_$stage" >/dev/null || die "unknown stage '$stage' (known: ${all_stages[*]})"
+  timed "$stage" "stage_$stage" || failed+=("$stage")
+done
+
+printf '\n%s\n' "---- per-stage timings ----"
+cat "$TIMINGS_FILE"
+printf '%-28s %5ss\n' "total" "$(( $(date +%s) - suite_start ))"
+if [ "${#failed[@]}" -gt 0 ]; then
+  die "FAILED stages: ${failed[*]}"
+fi
+log "all stages passed: ${stages[*]}"
