@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Check every role's meta/argument_specs.yml against its defaults/main.yml.
 
 Fails when a role has no argument specs, when a default is not documented, when a documented option

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Check the built collection tarball: what users install must hold the plugins, roles and playbooks,
 and none of the test fixtures, caches or CI files (galaxy.yml build_ignore)."""
 import sys

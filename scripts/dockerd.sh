@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers; start one (no bridge, no iptables) when none does.
 # Safe to re-run. Traffic stays on loopback: containers use network "none" or "host".
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }

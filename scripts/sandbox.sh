@@ -3,8 +3,9 @@
 # and playbooks/deploy.yml deploys the stand-in Aurigraph V11 JAR on them through the Docker connection.
 # Usage: scripts/sandbox.sh up [N]     start N nodes (default: SANDBOX_NODES or 1), deploy, print health
 #        scripts/sandbox.sh down       remove the sandbox nodes
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 action="${1:-up}"
 nodes="${2:-${SANDBOX_NODES:-1}}"
 version="${SANDBOX_VERSION:-11.4.5}"
@@ -14,9 +15,11 @@ sandbox_containers() { docker ps -aq --filter label=aurigraph.sandbox=true; }
 
 case "$action" in
   down)
-    command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || { log "no Docker engine: nothing to remove"; exit 0; }
-    ids="$(sandbox_containers)"
-    [ -z "$ids" ] || docker rm -f $ids >/dev/null
+    if ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
+      log "no Docker engine: nothing to remove"; exit 0
+    fi
+    mapfile -t ids < <(sandbox_containers)
+    [ "${#ids[@]}" -eq 0 ] || docker rm -f "${ids[@]}" >/dev/null
     rm -rf "$state"
     log "sandbox removed"
     exit 0 ;;

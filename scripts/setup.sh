@@ -3,8 +3,9 @@
 #   Debian packages, the pinned Python virtualenv, the collection link, the offline pip bootstrap for
 #   ansible-test, a running Docker engine, the test-node image and the stand-in service JAR.
 # Usage: scripts/setup.sh [--no-docker]
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 
 with_docker=1
 [ "${1:-}" = "--no-docker" ] && with_docker=0
@@ -16,6 +17,7 @@ command -v java >/dev/null 2>&1 || ensure_debs default-jdk-headless
 command -v mvn >/dev/null 2>&1 || ensure_debs maven
 command -v openssl >/dev/null 2>&1 || ensure_debs openssl
 command -v rsync >/dev/null 2>&1 || ensure_debs rsync
+command -v shellcheck >/dev/null 2>&1 || ensure_debs shellcheck
 
 # 1. Pinned virtualenv, reinstalled only when requirements.txt changes.
 req_hash="$(sha256sum requirements.txt | cut -c1-16)"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of `make test`: numbers, not pass/fail on speed). Usage: bench/run.sh
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$REPO_ROOT" || exit 1
+bash scripts/setup.sh --no-docker
+"$VENV/bin/python" bench/bridge_retry_bulk.py "$@"

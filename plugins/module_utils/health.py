@@ -1,0 +1,334 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Health, info and readiness-wait logic behind aurigraph.dlt.health_info.
+
+The wait loop polls only ``/q/health/<probe>`` (not rate-limited; HTTP 503 means DOWN, not an error),
+with a capped back-off. ``/api/v11/health`` and ``/api/v11/info`` (rate-limited) are read once each
+afterwards. A systemd unit or Docker container can be watched while waiting so that a crashed JVM fails
+the wait at once instead of after the whole timeout.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
+from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import iso, parse_time
+
+PROBES = {"none": "/q/health", "live": "/q/health/live", "ready": "/q/health/ready", "started": "/q/health/started"}
+API_HEALTH_PATH = "/api/v11/health"
+INFO_PATH = "/api/v11/info"
+INTERVAL_CAP = 10.0
+BACKOFF_FACTOR = 1.5
+PROBE_REQUEST_TIMEOUT = 10
+
+
+def _status_text(value):
+    if isinstance(value, bool):
+        return "UP" if value else "DOWN"
+    if value is None:
+        return "UNKNOWN"
+    if isinstance(value, dict):
+        return _status_text(value.get("status"))
+    text = str(value).strip().upper()
+    return text or "UNKNOWN"
+
+
+def normalise_checks(checks):
+    """``[{name, status}]`` from either a list of ``{name, status, ...}`` or a map ``name -> status``."""
+    result = []
+    if isinstance(checks, dict):
+        for name in sorted(checks):
+            result.append({"name": str(name), "status": _status_text(checks[name])})
+    elif isinstance(checks, list):
+        for item in checks:
+            if isinstance(item, dict):
+                result.append({"name": str(item.get("name", "")), "status": _status_text(item.get("status"))})
+            elif item is not None:
+                result.append({"name": str(item), "status": "UNKNOWN"})
+    return result
+
+
+def normalise_health(data):
+    """``{status, checks: [{name, status}]}`` from a health body of either shape."""
+    if not isinstance(data, dict):
+        return {"status": "UNKNOWN", "checks": []}
+    return {"status": _status_text(data.get("status")), "checks": normalise_checks(data.get("checks"))}
+
+
+def down_checks(checks):
+    return [c["name"] for c in checks if c.get("status") != "UP"]
+
+
+def parse_unit_state(output):
+    fields = {}
+    for line in (output or "").splitlines():
+        if "=" in line:
+            key, value = line.split("=", 1)
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+class ProcessWatch(object):
+    """Fail-fast check of the process behind the service (a systemd unit or a Docker container).
+
+    ``run_command`` is ``AnsibleModule.run_command``; ``get_bin_path`` is ``AnsibleModule.get_bin_path``.
+    :meth:`check` returns None while the process may still come up, or a one-line failure message.
+    """
+
+    def __init__(self, run_command, get_bin_path, systemd_unit=None, docker_container=None):
+        self.run_command = run_command
+        self.get_bin_path = get_bin_path
+        self.systemd_unit = systemd_unit
+        self.docker_container = docker_container
+        self.last_state = None
+
+    def __bool__(self):
+        return bool(self.systemd_unit or self.docker_container)
+
+    __nonzero__ = __bool__
+
+    def _binary(self, name):
+        path = self.get_bin_path(name) if self.get_bin_path else None
+        if not path:
+            raise errors.ValidationError("%s was requested but the %s command is not available on this host"
+                                         % ("systemd_unit" if name == "systemctl" else "docker_container", name))
+        return path
+
+    def check(self):
+        if self.systemd_unit:
+            msg = self._check_unit()
+            if msg:
+                return msg
+        if self.docker_container:
+            return self._check_container()
+        return None
+
+    def _check_unit(self):
+        unit = self.systemd_unit
+        rc, out, err = self.run_command([self._binary("systemctl"), "show", "-p",
+                                         "ActiveState,SubState,Result,ExecMainStatus", unit])
+        if rc != 0:
+            return "cannot query the unit %s: %s" % (unit, " ".join((err or out or "rc=%s" % rc).split()))
+        fields = parse_unit_state(out)
+        state = fields.get("ActiveState", "unknown")
+        self.last_state = "%s/%s" % (state, fields.get("SubState", "unknown"))
+        if state in ("failed", "inactive"):
+            if fields.get("LoadState") == "not-found":
+                return "the unit %s does not exist" % unit
+            return "the unit %s is %s (exit status %s)" % (unit, state, fields.get("ExecMainStatus") or "unknown")
+        return None
+
+    def _check_container(self):
+        name = self.docker_container
+        rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f",
+                                         "{{.State.Status}} {{.State.ExitCode}}", name])
+        if rc != 0:
+            text = " ".join((err or out or "rc=%s" % rc).split())
+            if "no such" in text.lower():
+                return "the container %s does not exist" % name
+            return "cannot inspect the container %s: %s" % (name, text)
+        parts = (out or "").split()
+        state = parts[0] if parts else "unknown"
+        code = parts[1] if len(parts) > 1 else "unknown"
+        self.last_state = state
+        if state in ("exited", "dead"):
+            return "the container %s is %s (exit status %s)" % (name, state, code)
+        return None
+
+
+class HealthResult(object):
+    """Everything health_info returns; ``as_dict()`` gives the module's return keys."""
+
+    def __init__(self):
+        self.status = "UNKNOWN"
+        self.ready = False
+        self.checks = []
+        self.api_health = None
+        self.info = None
+        self.elapsed = 0.0
+
+    @property
+    def version(self):
+        info = self.info or {}
+        build = info.get("build") if isinstance(info.get("build"), dict) else {}
+        platform = info.get("platform") if isinstance(info.get("platform"), dict) else {}
+        return build.get("version") or platform.get("version") or info.get("version")
+
+    @property
+    def versions(self):
+        info = self.info or {}
+        found = []
+        for section in ("build", "platform"):
+            part = info.get(section)
+            if isinstance(part, dict) and part.get("version") is not None:
+                found.append(str(part.get("version")))
+        if info.get("version") is not None:
+            found.append(str(info.get("version")))
+        return found
+
+    @property
+    def commit(self):
+        build = (self.info or {}).get("build")
+        return build.get("commit_hash") if isinstance(build, dict) else None
+
+    @property
+    def start_time(self):
+        runtime = (self.info or {}).get("runtime")
+        return runtime.get("start_time") if isinstance(runtime, dict) else None
+
+    def as_dict(self):
+        return dict(status=self.status, ready=self.ready, checks=self.checks, api_health=self.api_health,
+                    version=self.version, commit=self.commit, start_time=self.start_time, info=self.info,
+                    elapsed=round(self.elapsed, 1))
+
+
+class HealthFailure(errors.DltError):
+    """A failed wait or verification; carries the partial :class:`HealthResult`."""
+
+    def __init__(self, msg, result):
+        super(HealthFailure, self).__init__(msg)
+        self.result = result
+
+
+class HealthChecker(object):
+    """Readiness wait and verification. ``client`` is an api.Client (its sleep/clock are used)."""
+
+    def __init__(self, client, wait_for="none", timeout=120, interval=2, expected_version=None,
+                 expected_commit=None, started_after=None, require_components_up=None, watch=None):
+        if wait_for not in PROBES:
+            raise errors.ValidationError("wait_for must be one of %s" % ", ".join(sorted(PROBES)))
+        if timeout is None or timeout <= 0:
+            raise errors.ValidationError("timeout must be a positive number of seconds")
+        if interval is None or interval <= 0:
+            raise errors.ValidationError("interval must be a positive number of seconds")
+        self.client = client
+        self.wait_for = wait_for
+        self.timeout = float(timeout)
+        self.interval = float(interval)
+        self.expected_version = expected_version
+        self.expected_commit = expected_commit
+        self.started_after = None
+        if started_after not in (None, ""):
+            self.started_after = parse_time(started_after)
+            if self.started_after is None:
+                raise errors.ValidationError(
+                    "started_after must be an ISO-8601 date-time or epoch seconds, got %r" % (started_after,))
+        if require_components_up is None:
+            require_components_up = wait_for != "none"
+        self.require_components_up = require_components_up
+        self.watch = watch
+
+    # -------------------------------------------------------------- probes
+    def read_probe(self, path, deadline, retries=0):
+        """GET a /q/health probe: returns (status, checks). 200 and 503 are both answers."""
+        resp = self.client.request("GET", path, auth=False, ok=(200, 503), retries=retries, missing="endpoint",
+                                   deadline=min(deadline, self.client.clock() + PROBE_REQUEST_TIMEOUT))
+        body = normalise_health(resp.json)
+        status = body["status"]
+        if status == "UNKNOWN":
+            status = "UP" if resp.status == 200 else "DOWN"
+        return status, body["checks"]
+
+    def run(self):
+        clock = self.client.clock
+        started = clock()
+        deadline = started + self.timeout
+        result = HealthResult()
+        path = PROBES[self.wait_for]
+
+        def fail(msg):
+            result.elapsed = clock() - started
+            raise HealthFailure(msg, result)
+
+        if self.wait_for == "none":
+            result.status, result.checks = self.read_probe(path, deadline, retries=self.client.retries)
+        else:
+            self._wait(path, deadline, result, fail)
+        result.ready = result.status == "UP"
+
+        need_api_health = self.require_components_up or self.wait_for == "none"
+        try:
+            if need_api_health:
+                data = self.client.get_json(API_HEALTH_PATH, auth=False, deadline=max(deadline, clock() + 5))
+                result.api_health = normalise_health(data)
+            result.info = self.client.get_json(INFO_PATH, auth=False, deadline=max(deadline, clock() + 5))
+        except errors.DltError as exc:
+            if self.wait_for != "none" or self.expected_version or self.expected_commit or self.started_after:
+                fail("%s is %s but reading the service state failed: %s" % (path, result.status, exc))
+            raise
+        self._verify(result, fail)
+        result.elapsed = clock() - started
+        return result
+
+    def _wait(self, path, deadline, result, fail):
+        clock = self.client.clock
+        sleep = self.client.sleep
+        delay = self.interval
+        cap = max(self.interval, INTERVAL_CAP)
+        last_error = None
+        while True:
+            if self.watch:
+                problem = self.watch.check()
+                if problem:
+                    result.status = "DOWN"
+                    fail(problem)
+            try:
+                result.status, result.checks = self.read_probe(path, deadline)
+                last_error = None
+            except errors.TLSError:
+                raise
+            except errors.EndpointMissingError as exc:
+                fail(str(exc))
+            except (errors.ApiConnectionError, errors.HttpError, errors.ResponseError) as exc:
+                # Not listening yet, a proxy in front answering 502, ...: keep waiting.
+                result.status, result.checks = "DOWN", []
+                last_error = str(exc)
+            if result.status == "UP":
+                return
+            remaining = deadline - clock()
+            if remaining <= 0:
+                break
+            sleep(min(delay, remaining))
+            delay = min(cap, delay * BACKOFF_FACTOR)
+        if self.watch:
+            problem = self.watch.check()
+            if problem:
+                fail(problem)
+        if last_error:
+            detail = "last error: %s" % last_error
+        else:
+            down = down_checks(result.checks)
+            detail = "last status %s%s" % (result.status, ", checks DOWN: %s" % ", ".join(down) if down else "")
+        if self.watch and self.watch.last_state:
+            detail += "; process state %s" % self.watch.last_state
+        fail("timed out after %g s waiting for %s to be UP; %s" % (self.timeout, path, detail))
+
+    def _verify(self, result, fail):
+        if self.require_components_up and result.api_health is not None:
+            down = down_checks(result.api_health["checks"])
+            if result.api_health["status"] not in ("UP",) or down:
+                extra = ", components not UP: %s" % ", ".join(down) if down else ""
+                fail("%s reports status %s%s" % (API_HEALTH_PATH, result.api_health["status"], extra))
+        if self.expected_version:
+            expected = str(self.expected_version).strip()
+            if expected not in self.versions_of(result):
+                fail("version mismatch: expected %s, service reports %s"
+                     % (expected, result.version if result.version is not None else "no version"))
+        if self.expected_commit:
+            expected = str(self.expected_commit).strip()
+            actual = result.commit
+            if actual is None or str(actual).strip() != expected:
+                fail("commit mismatch: expected %s, service reports %s"
+                     % (expected, actual if actual not in (None, "") else "no commit_hash"))
+        if self.started_after is not None:
+            actual = parse_time(result.start_time)
+            if actual is None:
+                fail("cannot check started_after: /api/v11/info reports no usable runtime.start_time (%r)"
+                     % (result.start_time,))
+            if actual <= self.started_after:
+                fail("the service was not restarted: runtime.start_time %s is not later than %s"
+                     % (result.start_time, iso(self.started_after)))
+
+    @staticmethod
+    def versions_of(result):
+        return result.versions

@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP over a Kubernetes API-server port-forward to a ready pod behind a Service.
+
+The pod is chosen from the Service's EndpointSlices (ready endpoints only), so a check aimed at a preview
+Service really reaches a pod of the new colour. Only the standard library and the ``kubernetes`` client are
+used; callers import this module inside a try/except and report ``missing_required_lib('kubernetes')``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+try:
+    from kubernetes import client as k8s_client
+    from kubernetes import config as k8s_config
+    from kubernetes.client.rest import ApiException
+    from kubernetes.stream import portforward as k8s_portforward
+    HAS_KUBERNETES = True
+    KUBERNETES_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the module's missing_required_lib path
+    HAS_KUBERNETES = False
+    KUBERNETES_IMPORT_ERROR = exc
+    ApiException = Exception
+
+
+class PortForwardError(Exception):
+    """A one-line, user-facing reason (no traceback)."""
+
+
+def api_client(kubeconfig=None, context=None):
+    """An ApiClient from a kubeconfig file (or the default loading rules / in-cluster config)."""
+    try:
+        if kubeconfig or context:
+            return k8s_config.new_client_from_config(config_file=kubeconfig or None, context=context or None)
+        try:
+            return k8s_config.new_client_from_config()
+        except k8s_config.ConfigException:
+            k8s_config.load_incluster_config()
+            return k8s_client.ApiClient()
+    except (k8s_config.ConfigException, OSError, ValueError) as exc:
+        raise PortForwardError("cannot load the kubeconfig%s: %s"
+                               % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
+
+
+def _api_reason(exc):
+    status = getattr(exc, "status", None)
+    reason = getattr(exc, "reason", None) or str(exc)
+    body = getattr(exc, "body", None)
+    if body:
+        try:
+            reason = json.loads(body).get("message") or reason
+        except (ValueError, AttributeError):
+            pass
+    return "HTTP %s: %s" % (status, reason) if status else str(reason)
+
+
+def ready_endpoints(api, namespace, service):
+    """Ready endpoints of a Service: list of dicts {pod, port} (port = the first EndpointSlice port)."""
+    discovery = k8s_client.DiscoveryV1Api(api)
+    try:
+        slices = discovery.list_namespaced_endpoint_slice(
+            namespace, label_selector="kubernetes.io/service-name=%s" % service)
+    except ApiException as exc:
+        raise PortForwardError("cannot list the EndpointSlices of Service %s/%s: %s"
+                               % (namespace, service, _api_reason(exc)))
+    found = []
+    for item in slices.items:
+        port = item.ports[0].port if item.ports else None
+        for endpoint in item.endpoints or []:
+            conditions = endpoint.conditions
+            if conditions is None or not conditions.ready:
+                continue
+            if conditions.terminating:
+                continue
+            ref = endpoint.target_ref
+            if ref is None or ref.kind != "Pod":
+                continue
+            found.append({"pod": ref.name, "port": port})
+    return sorted(found, key=lambda e: e["pod"])
+
+
+def _parse_http(data):
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        raise PortForwardError("incomplete HTTP answer (%d bytes)" % len(data))
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+        raise PortForwardError("not an HTTP answer: %r" % lines[0][:80])
+    headers = {}
+    for line in lines[1:]:
+        name, dummy, value = line.partition(b":")
+        headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _dechunk(body)
+    elif "content-length" in headers:
+        body = body[:int(headers["content-length"])]
+    return int(parts[1]), headers, body
+
+
+def _dechunk(body):
+    out = b""
+    while body:
+        size_line, dummy, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        body = rest[size + 2:]
+    return out
+
+
+def _complete(data):
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, dummy, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            return len(body) >= int(value.strip())
+        if name == b"transfer-encoding" and b"chunked" in value.lower():
+            return body.endswith(b"0\r\n\r\n")
+    return False
+
+
+def http_get(api, namespace, pod, port, path, host="localhost", timeout=10.0):
+    """GET ``path`` on ``pod:port`` through the API server's port-forward. Returns (status, headers, body)."""
+    core = k8s_client.CoreV1Api(api)
+    try:
+        forward = k8s_portforward(core.connect_get_namespaced_pod_portforward, pod, namespace, ports=str(port))
+    except Exception as exc:  # pylint: disable=broad-except  # websocket/handshake errors share no base class
+        if isinstance(exc, ApiException):
+            raise PortForwardError("port-forward to pod %s/%s:%s refused: %s"
+                                   % (namespace, pod, port, _api_reason(exc)))
+        raise PortForwardError("port-forward to pod %s/%s:%s failed: %s"
+                               % (namespace, pod, port, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    data = b""
+    try:
+        sock = forward.socket(int(port))
+        sock.setblocking(True)
+        sock.settimeout(timeout)
+        request = "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\nConnection: close\r\n\r\n" % (path, host)
+        sock.sendall(request.encode("ascii"))
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+            if _complete(data):
+                break
+        error = forward.error(int(port))
+    finally:
+        forward.close()
+    if error:
+        raise PortForwardError("port-forward to pod %s/%s:%s: %s" % (namespace, pod, port, error))
+    if not data:
+        raise PortForwardError("no answer from pod %s/%s:%s for %s" % (namespace, pod, port, path))
+    return _parse_http(data)

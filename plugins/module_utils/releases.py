@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Release records of a deployment target, shared by every deploy method (systemd, docker, k8s).
+
+One JSON document per host and service (``releases.json``) holds every release the host has seen:
+
+* ``counter`` — a monotonic sequence; every new record and every activation takes the next value, so
+  ordering never depends on file times;
+* ``current`` — the id of the release the service was last switched to;
+* ``releases`` — ``{id: record}``; a record carries version, sha256, artifact, method, who and when,
+  ``status`` (``pending`` → ``good`` | ``failed``; ``rolled_back`` after a manual rollback away from
+  it), ``seq`` (creation), ``activated_seq`` (last time it became current) and the DB dump taken
+  before it was switched to (``db_backup``, ``db_backup_of``: the release that was running then).
+
+Failed and pending releases are never rollback targets; "previous good" is the good release that
+was most recently current, other than the current one. Everything here is pure data manipulation
+(plus an atomic load/save), unit-tested without Ansible.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+
+FORMAT = 1
+STATUSES = ("pending", "good", "failed", "rolled_back")
+# Descriptive fields a caller may set on a record; sha256/version are fixed once recorded.
+FIELDS = ("version", "sha256", "artifact", "method", "commit", "message", "db_backup", "db_backup_of")
+IMMUTABLE = ("version", "sha256")
+
+
+class ReleaseError(Exception):
+    """A one-line, user-facing problem with the release records."""
+
+
+def now_iso(clock=time.time):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock()))
+
+
+def empty():
+    return {"format": FORMAT, "counter": 0, "current": None, "releases": {}}
+
+
+def load(path):
+    """Read the records at ``path``; a missing file is an empty history."""
+    if not os.path.exists(path):
+        return empty()
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            data = json.load(handle)
+    except ValueError as exc:
+        raise ReleaseError("release records at %s are not valid JSON (%s): restore the file from a backup "
+                           "or move it away to start a new history" % (path, exc))
+    except OSError as exc:
+        raise ReleaseError("cannot read release records at %s: %s" % (path, exc.strerror or exc))
+    if not isinstance(data, dict) or not isinstance(data.get("releases"), dict):
+        raise ReleaseError("release records at %s have an unknown layout: move the file away to start a new history"
+                           % path)
+    if data.get("format", FORMAT) > FORMAT:
+        raise ReleaseError("release records at %s use format %s, newer than this collection understands (%s)"
+                           % (path, data.get("format"), FORMAT))
+    data.setdefault("counter", 0)
+    data.setdefault("current", None)
+    data["format"] = FORMAT
+    return data
+
+
+def save(path, data, mode=0o644):
+    """Write atomically: a temporary file in the same directory, fsync, rename."""
+    directory = os.path.dirname(path) or "."
+    try:
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        fd, tmp = tempfile.mkstemp(prefix=".releases-", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+                handle.write("\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise ReleaseError("cannot write release records at %s: %s" % (path, exc.strerror or exc))
+
+
+def _next(data):
+    data["counter"] = int(data.get("counter", 0)) + 1
+    return data["counter"]
+
+
+def get(data, release_id):
+    return data["releases"].get(release_id)
+
+
+def require(data, release_id):
+    record = get(data, release_id)
+    if record is None:
+        known = ", ".join(r["id"] for r in ordered(data)) or "none"
+        raise ReleaseError("unknown release '%s' (known releases: %s)" % (release_id, known))
+    return record
+
+
+def ordered(data):
+    """Records oldest first, by creation sequence."""
+    return sorted(data["releases"].values(), key=lambda r: r.get("seq", 0))
+
+
+def ensure(data, release_id, fields, user=None, clock=time.time):
+    """Create the record of ``release_id`` or update its descriptive fields. Returns True if changed."""
+    if not release_id or "/" in release_id or release_id.startswith("."):
+        raise ReleaseError("invalid release id '%s': it must be a plain name (no '/', not starting with '.')"
+                           % release_id)
+    record = get(data, release_id)
+    values = dict((k, v) for k, v in fields.items() if k in FIELDS and v is not None)
+    if record is None:
+        record = {"id": release_id, "seq": _next(data), "status": "pending", "created_at": now_iso(clock),
+                  "created_by": user, "activated_seq": None, "activated_at": None, "activated_by": None}
+        record.update(values)
+        data["releases"][release_id] = record
+        return True
+    changed = False
+    for key, value in values.items():
+        if key in IMMUTABLE and record.get(key) not in (None, value):
+            raise ReleaseError("release '%s' is recorded with %s %s, not %s: a release id names one artifact; "
+                               "use a new version or remove the old record" % (release_id, key, record[key], value))
+        if record.get(key) != value:
+            record[key] = value
+            changed = True
+    return changed
+
+
+def set_status(data, release_id, status, message=None, clock=time.time):
+    if status not in STATUSES:
+        raise ReleaseError("invalid release status '%s' (one of %s)" % (status, ", ".join(STATUSES)))
+    record = require(data, release_id)
+    changed = record.get("status") != status
+    if changed:
+        record["status"] = status
+        record["status_at"] = now_iso(clock)
+    if message is not None and record.get("message") != message:
+        record["message"] = message
+        changed = True
+    return changed
+
+
+def activate(data, release_id, user=None, clock=time.time):
+    """Make ``release_id`` the current release. Returns True if it was not current already."""
+    record = require(data, release_id)
+    if data.get("current") == release_id and record.get("activated_seq"):
+        return False
+    data["previous"] = data.get("current")
+    data["current"] = release_id
+    record["activated_seq"] = _next(data)
+    record["activated_at"] = now_iso(clock)
+    record["activated_by"] = user
+    return True
+
+
+def current(data):
+    cur = data.get("current")
+    return get(data, cur) if cur else None
+
+
+def _activation_key(record):
+    return (record.get("activated_seq") or 0, record.get("seq") or 0)
+
+
+def previous_good(data, exclude=None):
+    """The good release most recently current, other than ``exclude`` (default: the current one)."""
+    exclude = data.get("current") if exclude is None else exclude
+    candidates = [r for r in data["releases"].values() if r.get("status") == "good" and r["id"] != exclude]
+    if not candidates:
+        return None
+    return max(candidates, key=_activation_key)
+
+
+def rollback_target(data, rollback_to=None):
+    """Resolve a rollback target: ``rollback_to`` when given (must exist and not be failed/pending), else
+    the previous good release. Returns a record or None when there is nothing to roll back to."""
+    if rollback_to:
+        record = require(data, rollback_to)
+        if record.get("status") in ("failed", "pending"):
+            raise ReleaseError("release '%s' is marked %s and cannot be a rollback target%s"
+                               % (rollback_to, record.get("status"),
+                                  ": %s" % record["message"] if record.get("message") else ""))
+        return record
+    return previous_good(data)
+
+
+def db_backup_for(data, target_id):
+    """The newest DB dump taken while ``target_id`` was the running release (the state to restore when
+    rolling back to it), as ``(path, taken_before_release_id)`` or ``(None, None)``."""
+    best = None
+    for record in data["releases"].values():
+        if record.get("db_backup") and record.get("db_backup_of") == target_id:
+            if best is None or record.get("seq", 0) > best.get("seq", 0):
+                best = record
+    return (best["db_backup"], best["id"]) if best else (None, None)
+
+
+def prune(data, keep):
+    """Drop records beyond retention and return them (callers delete their files).
+
+    Keeps the ``keep`` most recently activated runnable releases (good or rolled_back; the current one
+    always counts and is never dropped) and the ``keep`` newest failed/pending ones. A DB dump referenced
+    by a kept record's ``db_backup`` goes with its record.
+    """
+    if keep < 1:
+        raise ReleaseError("keep must be at least 1 (got %s)" % keep)
+    cur = data.get("current")
+    runnable = [r for r in data["releases"].values() if r.get("status") in ("good", "rolled_back") or r["id"] == cur]
+    others = [r for r in data["releases"].values() if r not in runnable]
+    runnable.sort(key=lambda r: (r["id"] == cur,) + _activation_key(r), reverse=True)
+    others.sort(key=lambda r: r.get("seq", 0), reverse=True)
+    dropped = runnable[keep:] + others[keep:]
+    for record in dropped:
+        del data["releases"][record["id"]]
+    return sorted(dropped, key=lambda r: r.get("seq", 0))
+
+
+def summary(data):
+    """A compact view for module results."""
+    cur = current(data)
+    prev = previous_good(data)
+    return {
+        "current": cur,
+        "current_id": cur["id"] if cur else None,
+        "previous_good": prev,
+        "previous_good_id": prev["id"] if prev else None,
+        "releases": ordered(data),
+    }

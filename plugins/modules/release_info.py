@@ -1,0 +1,130 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: release_info
+short_description: Read the release records of an Aurigraph deployment target and resolve a rollback target
+version_added: 0.1.0
+description:
+  - Reads the release records written by M(aurigraph.dlt.release_record) and returns the current release, the
+    previous good release, one named release, and the rollback target with the DB dump that belongs to it.
+  - The rollback target is O(rollback_to) when given, else the good release most recently current before the
+    current one. Failed and pending releases are never rollback targets; naming one fails the task.
+  - A missing records file is an empty history (a fresh host).
+author:
+  - Aurigraph DLT contributors (@aurigraph)
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs normally in check mode.
+  diff_mode:
+    support: none
+    description: Returns no diff.
+options:
+  path:
+    description: The release records file on the managed host.
+    type: path
+    required: true
+  release_id:
+    description: Also return this release's record as RV(release) (null when unknown).
+    type: str
+  rollback_to:
+    description:
+      - Resolve this release as the rollback target instead of the previous good one. It must exist and must
+        not be marked failed or pending.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Read the release history
+  aurigraph.dlt.release_info:
+    path: /opt/aurigraph/v11/.deploy/releases.json
+  register: releases
+
+- name: Resolve a named rollback target
+  aurigraph.dlt.release_info:
+    path: /opt/aurigraph/v11/.deploy/releases.json
+    rollback_to: 11.4.4-9f8e7d6c-112233
+  register: target
+"""
+
+RETURN = r"""
+exists:
+  description: Whether the records file exists.
+  returned: always
+  type: bool
+releases:
+  description: Every record, oldest first (by creation sequence).
+  returned: always
+  type: list
+  elements: dict
+current:
+  description: The current release's record, or null.
+  returned: always
+  type: dict
+current_id:
+  description: Id of the current release, or null.
+  returned: always
+  type: str
+previous_good:
+  description: The good release most recently current before the current one, or null.
+  returned: always
+  type: dict
+previous_good_id:
+  description: Its id, or null.
+  returned: always
+  type: str
+release:
+  description: The record of O(release_id), or null.
+  returned: always
+  type: dict
+rollback_target:
+  description: The resolved rollback target record, or null when there is none.
+  returned: always
+  type: dict
+rollback_db_backup:
+  description: The newest DB dump taken while the rollback target was running (restore it when rolling back
+    with the database), or null.
+  returned: always
+  type: str
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.aurigraph.dlt.plugins.module_utils import releases
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", required=True),
+            release_id=dict(type="str"),
+            rollback_to=dict(type="str"),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    result = dict(changed=False, exists=os.path.exists(p["path"]), releases=[], current=None, current_id=None,
+                  previous_good=None, previous_good_id=None, release=None, rollback_target=None,
+                  rollback_db_backup=None)
+    try:
+        data = releases.load(p["path"])
+        result.update(releases.summary(data))
+        result["release"] = releases.get(data, p["release_id"]) if p["release_id"] else None
+        target = releases.rollback_target(data, p["rollback_to"])
+        result["rollback_target"] = target
+        if target:
+            result["rollback_db_backup"] = releases.db_backup_for(data, target["id"])[0]
+    except releases.ReleaseError as exc:
+        module.fail_json(msg=str(exc), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

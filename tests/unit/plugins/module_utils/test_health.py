@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
+from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
+from ansible_collections.aurigraph.dlt.plugins.module_utils.health import (
+    HealthChecker, HealthFailure, ProcessWatch, normalise_health)
+from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import parse_time
+from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import conn_error, reply
+
+READY_DOWN = {"status": "DOWN", "checks": [
+    {"name": "Database connections health check", "status": "UP"},
+    {"name": "Redis connection health check", "status": "DOWN", "data": {"x": 1}}]}
+READY_UP = {"status": "UP", "checks": [
+    {"name": "Database connections health check", "status": "UP"},
+    {"name": "Redis connection health check", "status": "UP"}]}
+API_HEALTH_LIST = {"status": "UP", "checks": [{"name": "Database", "status": "UP"}, {"name": "Redis", "status": "UP"}]}
+API_HEALTH_MAP = {"status": "UP", "timestamp": 1, "version": "11.4.4", "checks": {"database": "UP", "redis": "UP"}}
+INFO = {"platform": {"name": "Aurigraph V11", "version": "11.4.4", "environment": "prod"},
+        "runtime": {"java_version": "21", "start_time": "2026-11-23T15:00:00Z", "uptime_seconds": 12},
+        "build": {"version": "11.4.4", "commit_hash": "abc1234", "branch": "main"}}
+
+
+def service(fake_api, ready=(READY_UP,), api_health=None, info=None):
+    api_health = API_HEALTH_LIST if api_health is None else api_health
+    info = INFO if info is None else info
+    fake_api.add("GET", "/q/health/ready", *[reply(200 if r["status"] == "UP" else 503, r) for r in ready])
+    fake_api.add("GET", "/api/v11/health", reply(200, api_health))
+    fake_api.add("GET", "/api/v11/info", reply(200, info))
+    return fake_api
+
+
+def checker(**kw):
+    watch = kw.pop("watch", None)
+    return HealthChecker(Client(timeout=30, retries=kw.pop("retries", 3)), watch=watch, **kw)
+
+
+class FakeRunner(object):
+    def __init__(self, outputs):
+        self.outputs = list(outputs)
+        self.commands = []
+
+    def __call__(self, args):
+        self.commands.append(args)
+        return self.outputs.pop(0) if len(self.outputs) > 1 else self.outputs[0]
+
+
+def bin_path(name):
+    return "/usr/bin/" + name
+
+
+def test_normalise_both_shapes():
+    assert normalise_health(API_HEALTH_LIST) == {"status": "UP", "checks": [
+        {"name": "Database", "status": "UP"}, {"name": "Redis", "status": "UP"}]}
+    assert normalise_health(API_HEALTH_MAP) == {"status": "UP", "checks": [
+        {"name": "database", "status": "UP"}, {"name": "redis", "status": "UP"}]}
+    assert normalise_health({"status": "up", "checks": {"db": {"status": "down"}, "x": True}})["checks"] == [
+        {"name": "db", "status": "DOWN"}, {"name": "x", "status": "UP"}]
+    assert normalise_health(None) == {"status": "UNKNOWN", "checks": []}
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2026-11-23T15:00:00Z", 1795446000.0),
+    ("2026-11-23T16:00:00+01:00", 1795446000.0),
+    ("2026-11-23T15:00:00.250Z", 1795446000.25),
+    ("2026-11-23 15:00:00", 1795446000.0),
+    ("1795446000", 1795446000.0),
+    (1795446000000, 1795446000.0),
+    ("1795446000.5", 1795446000.5),
+    ("yesterday", None),
+    (None, None),
+])
+def test_parse_time(value, expected):
+    assert parse_time(value) == expected
+
+
+def test_wait_ready_polls_probe_only_then_reads_api_once(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN, READY_DOWN, READY_UP))
+    result = checker(wait_for="ready", timeout=60, interval=2).run()
+    assert result.ready is True and result.status == "UP"
+    assert fake_api.paths() == ["/q/health/ready"] * 3 + ["/api/v11/health", "/api/v11/info"]
+    assert all("Authorization" not in c.headers for c in fake_api.calls)
+    assert clock.sleeps == [2.0, 3.0]  # capped back-off grows by half
+    data = result.as_dict()
+    assert data["version"] == "11.4.4" and data["commit"] == "abc1234"
+    assert data["start_time"] == "2026-11-23T15:00:00Z"
+    assert data["api_health"]["checks"] == [{"name": "Database", "status": "UP"}, {"name": "Redis", "status": "UP"}]
+    assert data["checks"][1] == {"name": "Redis connection health check", "status": "UP"}
+    assert data["elapsed"] == 5.0
+
+
+def test_backoff_capped_at_10s(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    with pytest.raises(HealthFailure):
+        checker(wait_for="ready", timeout=60, interval=2).run()
+    assert max(clock.sleeps) == 10.0
+    assert sum(clock.sleeps) == 60.0
+
+
+def test_timeout_lists_down_checks(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=20, interval=2).run()
+    assert str(exc.value) == ("timed out after 20 s waiting for /q/health/ready to be UP; last status DOWN, "
+                              "checks DOWN: Redis connection health check")
+    assert exc.value.result.as_dict()["ready"] is False
+    assert "/api/v11/info" not in fake_api.paths()
+
+
+def test_connection_refused_counts_as_down(fake_api, clock):
+    fake_api.add("GET", "/q/health/ready", conn_error(), conn_error(), reply(200, READY_UP))
+    fake_api.add("GET", "/api/v11/health", reply(200, API_HEALTH_MAP))
+    fake_api.add("GET", "/api/v11/info", reply(200, INFO))
+    assert checker(wait_for="ready", timeout=30).run().ready
+    # no inner retries in the loop: one request per poll
+    assert fake_api.paths().count("/q/health/ready") == 3
+
+
+def test_timeout_with_connection_error_reports_it(fake_api, clock):
+    fake_api.add("GET", "/q/health/ready", conn_error())
+    with pytest.raises(HealthFailure, match=r"timed out after 10 s waiting for /q/health/ready to be UP; "
+                                            r"last error: cannot reach the Aurigraph API"):
+        checker(wait_for="ready", timeout=10).run()
+
+
+def test_missing_probe_endpoint_fails_at_once(fake_api, clock):
+    fake_api.add("GET", "/q/health/started", reply(404, raw=b""))
+    with pytest.raises(HealthFailure, match=r"does not expose GET /q/health/started \(HTTP 404\)"):
+        checker(wait_for="started", timeout=60).run()
+    assert len(fake_api.calls) == 1
+
+
+def test_version_mismatch(fake_api, clock):
+    service(fake_api)
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", expected_version="11.4.5").run()
+    assert str(exc.value) == "version mismatch: expected 11.4.5, service reports 11.4.4"
+    assert exc.value.result.as_dict()["version"] == "11.4.4"
+
+
+def test_version_match_in_platform_only(fake_api, clock):
+    info = dict(INFO, build={"version": "11.0.0-SNAPSHOT", "commit_hash": "abc1234"})
+    service(fake_api, info=info)
+    assert checker(wait_for="ready", expected_version="11.4.4").run().ready
+
+
+def test_commit_check(fake_api, clock):
+    service(fake_api)
+    assert checker(wait_for="ready", expected_commit="abc1234").run().ready
+    with pytest.raises(HealthFailure, match="^commit mismatch: expected deadbee, service reports abc1234$"):
+        checker(wait_for="ready", expected_commit="deadbee").run()
+
+
+def test_started_after(fake_api, clock):
+    service(fake_api)
+    assert checker(wait_for="ready", started_after="2026-11-23T14:59:59Z").run().ready
+    with pytest.raises(HealthFailure, match="the service was not restarted: runtime.start_time "
+                                            "2026-11-23T15:00:00Z is not later than 2026-11-23T15:00:00Z"):
+        checker(wait_for="ready", started_after="1795446000").run()
+    with pytest.raises(errors.ValidationError, match="started_after must be"):
+        checker(wait_for="ready", started_after="last tuesday")
+
+
+def test_components_down_in_api_health_fail_when_waiting(fake_api, clock):
+    service(fake_api, api_health={"status": "UP", "checks": {"database": "UP", "redis": "DOWN"}})
+    with pytest.raises(HealthFailure, match=r"^/api/v11/health reports status UP, components not UP: redis$"):
+        checker(wait_for="ready").run()
+    # can be switched off
+    assert checker(wait_for="ready", require_components_up=False).run().ready
+
+
+def test_components_not_required_without_wait(fake_api, clock):
+    fake_api.add("GET", "/q/health", reply(200, READY_UP))
+    fake_api.add("GET", "/api/v11/health", reply(200, {"status": "DOWN", "checks": [{"name": "Redis", "status": "DOWN"}]}))
+    fake_api.add("GET", "/api/v11/info", reply(200, INFO))
+    result = checker(wait_for="none").run()
+    assert result.ready and result.api_health["status"] == "DOWN"
+    assert fake_api.paths() == ["/q/health", "/api/v11/health", "/api/v11/info"]
+
+
+def test_none_reports_down_without_failing(fake_api, clock):
+    fake_api.add("GET", "/q/health", reply(503, READY_DOWN))
+    fake_api.add("GET", "/api/v11/health", reply(200, API_HEALTH_MAP))
+    fake_api.add("GET", "/api/v11/info", reply(200, INFO))
+    result = checker(wait_for="none").run()
+    assert result.status == "DOWN" and result.ready is False
+
+
+def test_info_429_is_retried_within_budget(fake_api, clock):
+    service(fake_api)
+    fake_api.add("GET", "/api/v11/info", reply(429, {"retryAfterSeconds": 4}), reply(200, INFO))
+    result = checker(wait_for="ready", timeout=60).run()
+    assert result.version == "11.4.4"
+    assert clock.sleeps == [4.0]
+
+
+def test_info_429_beyond_budget_fails_clearly(fake_api, clock):
+    service(fake_api)
+    fake_api.add("GET", "/api/v11/info", reply(429, {"retryAfterSeconds": 3000}))
+    with pytest.raises(HealthFailure, match=r"^/q/health/ready is UP but reading the service state failed: "
+                                            r"rate limit exceeded: GET /api/v11/info returned HTTP 429"):
+        checker(wait_for="ready", timeout=60).run()
+
+
+def test_systemd_unit_failed_fails_fast(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([
+        (0, "ActiveState=activating\nSubState=start\nResult=success\nExecMainStatus=0\n", ""),
+        (0, "ActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=1\n", ""),
+    ])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="aurigraph-v11")
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=120, watch=watch).run()
+    assert str(exc.value) == "the unit aurigraph-v11 is failed (exit status 1)"
+    assert runner.commands[0] == ["/usr/bin/systemctl", "show", "-p", "ActiveState,SubState,Result,ExecMainStatus",
+                                  "aurigraph-v11"]
+    assert sum(clock.sleeps) == 2.0  # failed after one poll, not after 120 s
+
+
+def test_systemd_unit_inactive(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([(0, "ActiveState=inactive\nSubState=dead\nResult=success\nExecMainStatus=143\n", "")])
+    with pytest.raises(HealthFailure, match=r"^the unit svc is inactive \(exit status 143\)$"):
+        checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+    assert clock.sleeps == []
+
+
+def test_systemd_unit_active_does_not_interfere(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN, READY_UP))
+    runner = FakeRunner([(0, "ActiveState=active\nSubState=running\nResult=success\nExecMainStatus=0\n", "")])
+    assert checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run().ready
+    assert len(runner.commands) == 2
+
+
+def test_timeout_mentions_process_state(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([(0, "ActiveState=activating\nSubState=auto-restart\nResult=exit-code\nExecMainStatus=1\n",
+                          "")])
+    with pytest.raises(HealthFailure, match=r"; process state activating/auto-restart$"):
+        checker(wait_for="ready", timeout=10, watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+
+
+def test_systemctl_missing(fake_api, clock):
+    service(fake_api)
+    with pytest.raises(errors.ValidationError, match="systemctl command is not available"):
+        checker(wait_for="ready", watch=ProcessWatch(FakeRunner([(0, "", "")]), lambda n: None,
+                                                     systemd_unit="svc")).run()
+
+
+@pytest.mark.parametrize("output,message", [
+    ((0, "exited 137\n", ""), "the container aurigraph is exited (exit status 137)"),
+    ((0, "dead 1\n", ""), "the container aurigraph is dead (exit status 1)"),
+    ((1, "", "Error: No such object: aurigraph"), "the container aurigraph does not exist"),
+])
+def test_docker_container_fails_fast(fake_api, clock, output, message):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([output])
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="aurigraph")).run()
+    assert str(exc.value) == message
+    assert runner.commands[0] == ["/usr/bin/docker", "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}",
+                                  "aurigraph"]
+
+
+def test_docker_running_keeps_waiting(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN, READY_UP))
+    runner = FakeRunner([(0, "running 0\n", "")])
+    assert checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c")).run().ready
+
+
+def test_tls_error_not_waited_out(fake_api, clock):
+    import ssl
+    from urllib.error import URLError
+    from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import raise_exc
+    fake_api.add("GET", "/q/health/ready", raise_exc(URLError(ssl.SSLCertVerificationError(1, "verify failed"))))
+    with pytest.raises(errors.TLSError):
+        checker(wait_for="ready").run()
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(timeout=0), "timeout must be"), (dict(interval=0), "interval must be"), (dict(wait_for="x"), "wait_for")])
+def test_invalid_arguments(kw, match):
+    with pytest.raises(errors.ValidationError, match=match):
+        checker(**kw)

@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Aurigraph DLT contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.aurigraph.dlt.plugins.module_utils import releases
+
+SHA = "a" * 64
+
+
+def clock():
+    return 1795000000.0
+
+
+def history(*steps):
+    """Build records: each step is (id, status, activate)."""
+    data = releases.empty()
+    for rid, status, active in steps:
+        releases.ensure(data, rid, {"version": rid.split("-")[0], "sha256": SHA}, user="ops", clock=clock)
+        if active:
+            releases.activate(data, rid, user="ops", clock=clock)
+        releases.set_status(data, rid, status, clock=clock)
+    return data
+
+
+def test_load_missing_is_empty(tmp_path):
+    assert releases.load(str(tmp_path / "none.json")) == releases.empty()
+
+
+def test_save_load_roundtrip_atomic(tmp_path):
+    path = str(tmp_path / "sub" / "releases.json")
+    data = history(("1.0-a", "good", True))
+    releases.save(path, data)
+    assert releases.load(path) == data
+    assert oct(os.stat(path).st_mode & 0o777) == "0o644"
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["releases.json"]
+
+
+@pytest.mark.parametrize("content, fragment", [("{not json", "not valid JSON"), ("[]", "unknown layout"),
+                                               ('{"format": 9, "releases": {}}', "newer than")])
+def test_load_corrupt_is_one_line_error(tmp_path, content, fragment):
+    path = tmp_path / "releases.json"
+    path.write_text(content)
+    with pytest.raises(releases.ReleaseError) as exc:
+        releases.load(str(path))
+    assert fragment in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_ensure_creates_pending_with_sequence():
+    data = releases.empty()
+    assert releases.ensure(data, "1.0-a", {"version": "1.0", "sha256": SHA, "method": "systemd"}, user="u", clock=clock)
+    rec = data["releases"]["1.0-a"]
+    assert rec["status"] == "pending" and rec["seq"] == 1 and rec["created_by"] == "u"
+    assert rec["created_at"] == "2026-11-18T11:06:40Z"
+    assert releases.ensure(data, "1.0-a", {"version": "1.0", "sha256": SHA, "method": "systemd"}) is False
+    assert releases.ensure(data, "1.0-a", {"artifact": "x.jar"}) is True
+    assert data["counter"] == 1
+
+
+def test_ensure_rejects_changed_sha_and_bad_ids():
+    data = history(("1.0-a", "good", True))
+    with pytest.raises(releases.ReleaseError, match="sha256"):
+        releases.ensure(data, "1.0-a", {"sha256": "b" * 64})
+    for bad in ("", "../x", ".hidden", "a/b"):
+        with pytest.raises(releases.ReleaseError, match="invalid release id"):
+            releases.ensure(data, bad, {})
+
+
+def test_activate_is_idempotent_and_orders_by_counter():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True))
+    assert data["current"] == "2.0-b" and data["previous"] == "1.0-a"
+    assert releases.activate(data, "2.0-b") is False
+    assert releases.activate(data, "1.0-a") is True
+    assert data["releases"]["1.0-a"]["activated_seq"] > data["releases"]["2.0-b"]["activated_seq"]
+
+
+def test_previous_good_skips_failed_pending_and_current():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True), ("3.0-c", "failed", True))
+    # 3.0-c was switched to and failed; a rollback made 2.0-b current again
+    releases.activate(data, "2.0-b")
+    assert releases.previous_good(data)["id"] == "1.0-a"
+    releases.ensure(data, "4.0-d", {})
+    assert releases.previous_good(data)["id"] == "1.0-a"
+    assert releases.previous_good(data, exclude="1.0-a")["id"] == "2.0-b"
+
+
+def test_previous_good_uses_activation_not_creation_order():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True))
+    releases.activate(data, "1.0-a")
+    releases.ensure(data, "3.0-c", {})
+    releases.activate(data, "3.0-c")
+    assert releases.previous_good(data)["id"] == "1.0-a"
+
+
+def test_rollback_target_named_and_refusals():
+    data = history(("1.0-a", "good", True), ("2.0-b", "failed", True), ("3.0-c", "good", True))
+    assert releases.rollback_target(data)["id"] == "1.0-a"
+    assert releases.rollback_target(data, "1.0-a")["id"] == "1.0-a"
+    with pytest.raises(releases.ReleaseError, match="marked failed"):
+        releases.rollback_target(data, "2.0-b")
+    with pytest.raises(releases.ReleaseError, match=r"unknown release 'nope' \(known releases: 1.0-a, 2.0-b, 3.0-c\)"):
+        releases.rollback_target(data, "nope")
+    assert releases.rollback_target(history(("1.0-a", "good", True))) is None
+
+
+def test_db_backup_for_picks_newest_dump_of_target():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True), ("3.0-c", "good", True))
+    releases.ensure(data, "2.0-b", {"db_backup": "/b/2.dump", "db_backup_of": "1.0-a"})
+    releases.ensure(data, "3.0-c", {"db_backup": "/b/3.dump", "db_backup_of": "2.0-b"})
+    assert releases.db_backup_for(data, "2.0-b") == ("/b/3.dump", "3.0-c")
+    assert releases.db_backup_for(data, "1.0-a") == ("/b/2.dump", "2.0-b")
+    assert releases.db_backup_for(data, "3.0-c") == (None, None)
+
+
+def test_prune_keeps_current_and_newest_good_and_failed():
+    steps = [("%d.0-x" % i, "good", True) for i in range(1, 7)] + [("7.0-f", "failed", True), ("8.0-f", "failed", True)]
+    data = history(*steps)
+    releases.activate(data, "6.0-x")  # rolled back to 6 after 7 and 8 failed
+    dropped = releases.prune(data, 2)
+    assert [r["id"] for r in dropped] == ["1.0-x", "2.0-x", "3.0-x", "4.0-x"]
+    assert sorted(data["releases"]) == ["5.0-x", "6.0-x", "7.0-f", "8.0-f"]
+    assert [r["id"] for r in releases.prune(data, 1)] == ["5.0-x", "7.0-f"]
+    assert data["current"] in data["releases"]
+    with pytest.raises(releases.ReleaseError):
+        releases.prune(data, 0)
+
+
+def test_prune_never_drops_a_pending_current():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True), ("3.0-c", "pending", True))
+    releases.prune(data, 1)
+    assert sorted(data["releases"]) == ["3.0-c"]
+
+
+def test_set_status_validates():
+    data = history(("1.0-a", "good", True))
+    assert releases.set_status(data, "1.0-a", "good") is False
+    assert releases.set_status(data, "1.0-a", "failed", message="health DOWN") is True
+    assert data["releases"]["1.0-a"]["message"] == "health DOWN"
+    with pytest.raises(releases.ReleaseError):
+        releases.set_status(data, "1.0-a", "weird")
+
+
+def test_summary_is_json_serialisable():
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True))
+    summary = releases.summary(data)
+    assert summary["current_id"] == "2.0-b" and summary["previous_good_id"] == "1.0-a"
+    json.dumps(summary)
