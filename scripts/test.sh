@@ -11,6 +11,7 @@ all_stages=(lint build sanity unit standin integration k8s molecule)
 stages=("$@")
 [ "${#stages[@]}" -gt 0 ] || stages=("${all_stages[@]}")
 
+mkdir -p "$(dirname "$TIMINGS_FILE")"
 : >"$TIMINGS_FILE"
 failed=()
 suite_start=$(date +%s)
