@@ -19,13 +19,8 @@ author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
   - aurigraph.dlt.api
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs normally in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+  - aurigraph.dlt.api.timeout
+  - aurigraph.dlt.attributes.info_module
 options:
   bridge_id:
     description: Bridge (chain pair) to read, for example V(bridge-eth-001). Also restricts O(list_stuck).

@@ -17,13 +17,8 @@ description:
   - A missing records file is an empty history (a fresh host).
 author:
   - Aurigraph DLT contributors (@aurigraph)
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs normally in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+extends_documentation_fragment:
+  - aurigraph.dlt.attributes.info_module
 options:
   path:
     description: The release records file on the managed host.

@@ -19,6 +19,7 @@ author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
   - aurigraph.dlt.api
+  - aurigraph.dlt.api.timeout
 attributes:
   check_mode:
     support: full

@@ -19,13 +19,8 @@ author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
   - aurigraph.dlt.api
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs normally in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+  - aurigraph.dlt.api.timeout
+  - aurigraph.dlt.attributes.info_module
 options:
   user_id:
     description: User for V(stats), V(active) and V(audit) (real builds answer HTTP 400 to stats without it).

@@ -9,8 +9,8 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -21,9 +21,14 @@ import pytest
 kubernetes = pytest.importorskip("kubernetes")
 from kubernetes import client, config  # noqa: E402
 from kubernetes.client.rest import ApiException  # noqa: E402
-from kubernetes.stream import portforward  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# The collection, through the link that scripts/setup.sh makes (as tests/unit/conftest.py does).
+sys.path.insert(0, str(HERE.parents[1] / ".cache" / "collections"))
+from ansible_collections.aurigraph.dlt.plugins.module_utils.k8s_portforward import (  # noqa: E402
+    http_get as pf_http_get,
+)
+
 TEST_PORT = os.environ.get("AURIGRAPH_K8S_TEST_PORT", "26443")
 GOOD_IMAGE = "registry.invalid/aurigraph/aurigraph-v11:11.4.0"
 NEVER_READY_IMAGE = "registry.invalid/aurigraph/aurigraph-v11:11.5.0-never-ready"
@@ -251,42 +256,17 @@ class _Backend(http.server.ThreadingHTTPServer):
 
 def http_get_via_service(api, svc: str, ns: str, path: str) -> dict:
     """What a smoke test against a Service does without cluster networking: pick a ready endpoint of the
-    Service and port-forward to it through the API server (like `kubectl port-forward svc/<svc>`)."""
+    Service and port-forward to it through the API server (like `kubectl port-forward svc/<svc>`).
+    The HTTP exchange is the collection's own (k8s_portforward.http_get, used by aurigraph.dlt.k8s_smoke)."""
     endpoints = ready_endpoints(api, svc, ns)
     assert endpoints, f"Service {svc} has no ready endpoint"
     ep = endpoints[0]
-    pf = portforward(client.CoreV1Api(api).connect_get_namespaced_pod_portforward, ep["pod"], ns,
-                     ports=str(ep["port"]))
-    try:
-        sock = pf.socket(ep["port"])
-        sock.setblocking(True)
-        sock.settimeout(10)
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {svc}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            data += chunk
-            if b"\r\n\r\n" in data:
-                head, _sep, body = data.partition(b"\r\n\r\n")
-                length = [int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")]
-                if length and len(body) >= length[0]:
-                    break
-        err = pf.error(ep["port"])
-        assert err is None, f"port-forward error: {err}"
-    finally:
-        pf.close()
-    head, _sep, body = data.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 200") or head.startswith(b"HTTP/1.0 200"), head[:200]
+    status, _headers, body = pf_http_get(api, ns, ep["pod"], ep["port"], path, host=svc, timeout=10)
+    assert status == 200, f"GET {path} via Service {svc} answered HTTP {status}: {body[:200]!r}"
     return json.loads(body)
 
 
 def test_service_port_forward_reaches_the_backend_of_its_pods_image(api, namespace):
-    import sys
     sys.path.insert(0, str(HERE))
     from kwok_backends import set_backend
 
@@ -359,7 +339,6 @@ def _allowed(call) -> bool:
 
 def _standin_releases(tmp_path):
     """Two releases of the real stand-in JVM (tests/standin): a good one and one whose readiness is down."""
-    import sys
     sys.path.insert(0, str(HERE.parent / "standin"))
     try:
         from harness import StandInError, build_base, make_release
@@ -377,7 +356,6 @@ def _standin_releases(tmp_path):
 def test_smoke_check_of_a_preview_service_hits_the_standin_jvm(api, namespace, tmp_path):
     """The recommended smoke-test path for k8s_deploy: HTTP through a port-forward to a ready endpoint of the
     preview Service. Under KWOK the bytes end up in the real stand-in JVM mapped to the pod's image."""
-    import sys
     sys.path.insert(0, str(HERE))
     from kwok_backends import set_backend
 

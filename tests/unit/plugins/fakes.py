@@ -107,7 +107,10 @@ class FakeApi(object):
 
 
 class FakeClock(object):
-    """A monotonic clock that only advances when ``sleep`` is called (or by ``tick`` per call)."""
+    """A clock that only moves when ``sleep`` is called (or a test sets ``now``); ``sleeps`` records the waits.
+
+    Call it for the time; pass ``clock.sleep`` wherever the code under test sleeps.
+    """
 
     def __init__(self, start=1000.0):
         self.now = start

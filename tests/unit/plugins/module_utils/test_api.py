@@ -98,19 +98,15 @@ def test_409_conflict(fake_api, clock):
         make().request("POST", "/api/v11/bridge/retry/t1")
 
 
-def test_400_is_api_error_not_retried(fake_api, clock):
-    fake_api.add("GET", "/x", reply(400, {"error": "userId is required"}, correlation_id="q"))
-    with pytest.raises(errors.ApiError) as exc:
+@pytest.mark.parametrize("status, error, exc_class, message", [
+    (400, "userId is required", errors.ApiError, "GET /x returned HTTP 400: userId is required (correlation id q)"),
+    (500, "boom", errors.ServerError, "GET /x failed: HTTP 500 (boom) after 1 attempt (correlation id q)"),
+], ids=["400-api-error", "500-server-error"])
+def test_error_not_retried(fake_api, clock, status, error, exc_class, message):
+    fake_api.add("GET", "/x", reply(status, {"error": error}, correlation_id="q"))
+    with pytest.raises(exc_class) as exc:
         make().request("GET", "/x")
-    assert str(exc.value) == "GET /x returned HTTP 400: userId is required (correlation id q)"
-    assert len(fake_api.calls) == 1
-
-
-def test_500_not_retried(fake_api, clock):
-    fake_api.add("GET", "/x", reply(500, {"error": "boom"}, correlation_id="k"))
-    with pytest.raises(errors.ServerError) as exc:
-        make().request("GET", "/x")
-    assert str(exc.value) == "GET /x failed: HTTP 500 (boom) after 1 attempt (correlation id k)"
+    assert str(exc.value) == message
     assert len(fake_api.calls) == 1
 
 

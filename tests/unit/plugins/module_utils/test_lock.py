@@ -11,19 +11,10 @@ import threading
 import pytest
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import lock
+from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import FakeClock
 
-
-class Clock(object):
-    def __init__(self, start=1795000000.0):
-        self.now = start
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+# The lock compares its clock with file times (wall clock), so the fake clock starts at a realistic epoch.
+EPOCH = 1795000000.0
 
 
 def take(path, clock, **kwargs):
@@ -33,7 +24,7 @@ def take(path, clock, **kwargs):
 
 def test_acquire_writes_holder_and_release_removes(tmp_path):
     path = tmp_path / "d" / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     got = take(path, clock, play="deploy 1.0")
     assert got["acquired"] and len(got["token"]) == 32
     holder = json.loads(path.read_text())
@@ -45,14 +36,14 @@ def test_acquire_writes_holder_and_release_removes(tmp_path):
 
 def test_reentrant_with_same_token(tmp_path):
     path = tmp_path / "deploy.lock"
-    got = take(path, Clock(), token="t1")
-    again = take(path, Clock(), token="t1")
+    got = take(path, FakeClock(EPOCH), token="t1")
+    again = take(path, FakeClock(EPOCH), token="t1")
     assert got["acquired"] and not again["acquired"] and again["token"] == "t1"
 
 
 def test_second_run_fails_clearly_without_waiting(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     take(path, clock, owner="bob@ctl2", play="deploy 2.0")
     clock.now += 42
     with pytest.raises(lock.LockError) as exc:
@@ -65,7 +56,7 @@ def test_second_run_fails_clearly_without_waiting(tmp_path):
 
 def test_waits_until_timeout(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     take(path, clock, owner="bob")
     with pytest.raises(lock.LockError, match="after waiting 10s"):
         take(path, clock, timeout=10, interval=3)
@@ -74,7 +65,7 @@ def test_waits_until_timeout(tmp_path):
 
 def test_waits_and_gets_it_when_released(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     other = take(path, clock, owner="bob")
 
     def sleep(seconds):
@@ -87,7 +78,7 @@ def test_waits_and_gets_it_when_released(tmp_path):
 
 def test_stale_lock_is_reported_with_hint(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     take(path, clock, owner="bob")
     clock.now += 7200
     with pytest.raises(lock.LockError) as exc:
@@ -99,7 +90,7 @@ def test_stale_lock_is_reported_with_hint(tmp_path):
 
 def test_force_breaks_lock(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     take(path, clock, owner="bob", token="old")
     got = take(path, clock, force=True, token="new")
     assert got["acquired"] and got["broken"]["owner"] == "bob"
@@ -108,7 +99,7 @@ def test_force_breaks_lock(tmp_path):
 
 def test_check_mode_never_writes(tmp_path):
     path = tmp_path / "deploy.lock"
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     got = take(path, clock, check_mode=True)
     assert got["acquired"] and not path.exists()
     take(path, clock, owner="bob", token="old")
@@ -121,15 +112,15 @@ def test_check_mode_never_writes(tmp_path):
 def test_corrupt_lock_still_counts(tmp_path):
     path = tmp_path / "deploy.lock"
     path.write_text("garbage")
-    os.utime(str(path), (1795000000, 1795000000))
-    clock = Clock(1795000010.0)
+    os.utime(str(path), (EPOCH, EPOCH))
+    clock = FakeClock(EPOCH + 10)
     with pytest.raises(lock.LockError, match=r"held by unknown \(unreadable lock file\) since .* \(10s ago\)"):
         take(path, clock)
 
 
 def test_release_leaves_foreign_lock(tmp_path):
     path = tmp_path / "deploy.lock"
-    take(path, Clock(), owner="bob", token="bobs")
+    take(path, FakeClock(EPOCH), owner="bob", token="bobs")
     released, warning = lock.release(str(path), "mine")
     assert not released and "held by bob" in warning and path.exists()
 
