@@ -59,6 +59,13 @@ def down_checks(checks):
     return [c["name"] for c in checks if c.get("status") != "UP"]
 
 
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def parse_unit_state(output):
     fields = {}
     for line in (output or "").splitlines():
@@ -81,6 +88,7 @@ class ProcessWatch(object):
         self.systemd_unit = systemd_unit
         self.docker_container = docker_container
         self.last_state = None
+        self.first_restarts = {}  # restart counter of the unit / the container at the first poll
 
     def __bool__(self):
         return bool(self.systemd_unit or self.docker_container)
@@ -106,22 +114,39 @@ class ProcessWatch(object):
     def _check_unit(self):
         unit = self.systemd_unit
         rc, out, err = self.run_command([self._binary("systemctl"), "show", "-p",
-                                         "ActiveState,SubState,Result,ExecMainStatus", unit])
+                                         "LoadState,ActiveState,SubState,Result,ExecMainStatus,NRestarts", unit])
         if rc != 0:
             return "cannot query the unit %s: %s" % (unit, " ".join((err or out or "rc=%s" % rc).split()))
         fields = parse_unit_state(out)
         state = fields.get("ActiveState", "unknown")
-        self.last_state = "%s/%s" % (state, fields.get("SubState", "unknown"))
+        sub = fields.get("SubState", "unknown")
+        status = fields.get("ExecMainStatus") or "unknown"
+        self.last_state = "%s/%s" % (state, sub)
+        if fields.get("LoadState") == "not-found":
+            return "the unit %s does not exist" % unit
         if state in ("failed", "inactive"):
-            if fields.get("LoadState") == "not-found":
-                return "the unit %s does not exist" % unit
-            return "the unit %s is %s (exit status %s)" % (unit, state, fields.get("ExecMainStatus") or "unknown")
+            return "the unit %s is %s (exit status %s)" % (unit, state, status)
+        # Restart=on-failure hides a crash: the unit goes activating/auto-restart, then starts again.
+        if sub == "auto-restart":
+            return ("the unit %s exited (exit status %s, result %s) and systemd is restarting it: the service "
+                    "crashes during start-up" % (unit, status, fields.get("Result") or "unknown"))
+        restarted = self._restarts_since_first_poll("unit", fields.get("NRestarts"))
+        if restarted:
+            return ("the unit %s was restarted by systemd %d time(s) while waiting (last exit status %s): the "
+                    "service crashes during start-up" % (unit, restarted, status))
         return None
+
+    def _restarts_since_first_poll(self, key, counter):
+        count = _int_or_none(counter)
+        if count is None:
+            return 0
+        first = self.first_restarts.setdefault(key, count)
+        return max(count - first, 0)
 
     def _check_container(self):
         name = self.docker_container
         rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f",
-                                         "{{.State.Status}} {{.State.ExitCode}}", name])
+                                         "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", name])
         if rc != 0:
             text = " ".join((err or out or "rc=%s" % rc).split())
             if "no such" in text.lower():
@@ -133,6 +158,13 @@ class ProcessWatch(object):
         self.last_state = state
         if state in ("exited", "dead"):
             return "the container %s is %s (exit status %s)" % (name, state, code)
+        if state == "restarting":
+            return ("the container %s exited (exit status %s) and Docker is restarting it: the service crashes "
+                    "during start-up" % (name, code))
+        restarted = self._restarts_since_first_poll("container", parts[2] if len(parts) > 2 else None)
+        if restarted:
+            return ("the container %s was restarted by Docker %d time(s) while waiting (last exit status %s): "
+                    "the service crashes during start-up" % (name, restarted, code))
         return None
 
 

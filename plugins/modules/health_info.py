@@ -22,14 +22,8 @@ description:
 author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
-  - aurigraph.dlt.api.connection
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs normally in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+  - aurigraph.dlt.api
+  - aurigraph.dlt.attributes.info_module
 options:
   wait_for:
     description:
@@ -73,13 +67,15 @@ options:
   systemd_unit:
     description:
       - Name of the systemd unit running the service. Each poll runs
-        C(systemctl show -p ActiveState,SubState,Result,ExecMainStatus <unit>) and fails at once when the unit is
-        C(failed) or C(inactive).
+        C(systemctl show -p LoadState,ActiveState,SubState,Result,ExecMainStatus,NRestarts <unit>) and fails at once
+        when the unit does not exist, is C(failed) or C(inactive), waits in C(auto-restart) after a crash
+        (C(Restart=on-failure)), or was restarted by systemd since the first poll.
     type: str
   docker_container:
     description:
       - Name of the Docker container running the service. Each poll runs
-        C(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}') and fails at once when it is C(exited) or C(dead).
+        C(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}') and fails at once when it is
+        C(exited), C(dead) or C(restarting), or was restarted by Docker since the first poll.
     type: str
 notes:
   - Supports C(check_mode).

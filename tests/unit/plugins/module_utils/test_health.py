@@ -217,8 +217,8 @@ def test_systemd_unit_failed_fails_fast(fake_api, clock):
     with pytest.raises(HealthFailure) as exc:
         checker(wait_for="ready", timeout=120, watch=watch).run()
     assert str(exc.value) == "the unit aurigraph-v11 is failed (exit status 1)"
-    assert runner.commands[0] == ["/usr/bin/systemctl", "show", "-p", "ActiveState,SubState,Result,ExecMainStatus",
-                                  "aurigraph-v11"]
+    assert runner.commands[0] == ["/usr/bin/systemctl", "show", "-p",
+                                  "LoadState,ActiveState,SubState,Result,ExecMainStatus,NRestarts", "aurigraph-v11"]
     assert sum(clock.sleeps) == 2.0  # failed after one poll, not after 120 s
 
 
@@ -239,10 +239,51 @@ def test_systemd_unit_active_does_not_interfere(fake_api, clock):
 
 def test_timeout_mentions_process_state(fake_api, clock):
     service(fake_api, ready=(READY_DOWN,))
-    runner = FakeRunner([(0, "ActiveState=activating\nSubState=auto-restart\nResult=exit-code\nExecMainStatus=1\n",
+    runner = FakeRunner([(0, "ActiveState=activating\nSubState=start\nResult=success\nExecMainStatus=0\nNRestarts=0\n",
                           "")])
-    with pytest.raises(HealthFailure, match=r"; process state activating/auto-restart$"):
+    with pytest.raises(HealthFailure, match=r"; process state activating/start$"):
         checker(wait_for="ready", timeout=10, watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+
+
+def test_systemd_auto_restart_fails_fast(fake_api, clock):
+    # Restart=on-failure: the crash shows as activating/auto-restart, never as failed until the start limit
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([
+        (0, "LoadState=loaded\nActiveState=activating\nSubState=start\nResult=success\nExecMainStatus=0\nNRestarts=0\n", ""),
+        (0, "LoadState=loaded\nActiveState=activating\nSubState=auto-restart\nResult=exit-code\nExecMainStatus=1\n"
+            "NRestarts=0\n", ""),
+    ])
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=120, watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+    assert str(exc.value) == ("the unit svc exited (exit status 1, result exit-code) and systemd is restarting it: "
+                              "the service crashes during start-up")
+    assert sum(clock.sleeps) == 2.0
+
+
+def test_systemd_restart_between_polls_fails_fast(fake_api, clock):
+    # the auto-restart window was missed, but the restart counter moved since the first poll
+    service(fake_api, ready=(READY_DOWN,))
+    polls = ["LoadState=loaded\nActiveState=activating\nSubState=start\nExecMainStatus=%s\nNRestarts=%d\n" % (s, n)
+             for s, n in (("0", 3), ("0", 3), ("1", 4))]
+    runner = FakeRunner([(0, out, "") for out in polls])
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=120, watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+    assert str(exc.value) == ("the unit svc was restarted by systemd 1 time(s) while waiting (last exit status 1): "
+                              "the service crashes during start-up")
+    assert len(runner.commands) == 3
+
+
+def test_systemd_restarts_before_the_wait_do_not_count(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN, READY_DOWN, READY_UP))
+    runner = FakeRunner([(0, "LoadState=loaded\nActiveState=active\nSubState=running\nNRestarts=7\n", "")])
+    assert checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run().ready
+
+
+def test_systemd_unit_not_found(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([(0, "LoadState=not-found\nActiveState=inactive\nSubState=dead\nNRestarts=0\n", "")])
+    with pytest.raises(HealthFailure, match=r"^the unit nope does not exist$"):
+        checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, systemd_unit="nope")).run()
 
 
 def test_systemctl_missing(fake_api, clock):
@@ -256,6 +297,8 @@ def test_systemctl_missing(fake_api, clock):
     ((0, "exited 137\n", ""), "the container aurigraph is exited (exit status 137)"),
     ((0, "dead 1\n", ""), "the container aurigraph is dead (exit status 1)"),
     ((1, "", "Error: No such object: aurigraph"), "the container aurigraph does not exist"),
+    ((0, "restarting 3 2\n", ""),
+     "the container aurigraph exited (exit status 3) and Docker is restarting it: the service crashes during start-up"),
 ])
 def test_docker_container_fails_fast(fake_api, clock, output, message):
     service(fake_api, ready=(READY_DOWN,))
@@ -263,14 +306,23 @@ def test_docker_container_fails_fast(fake_api, clock, output, message):
     with pytest.raises(HealthFailure) as exc:
         checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="aurigraph")).run()
     assert str(exc.value) == message
-    assert runner.commands[0] == ["/usr/bin/docker", "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}",
-                                  "aurigraph"]
+    assert runner.commands[0] == ["/usr/bin/docker", "inspect", "-f",
+                                  "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", "aurigraph"]
 
 
 def test_docker_running_keeps_waiting(fake_api, clock):
     service(fake_api, ready=(READY_DOWN, READY_UP))
     runner = FakeRunner([(0, "running 0\n", "")])
     assert checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c")).run().ready
+
+
+def test_docker_restart_between_polls_fails_fast(fake_api, clock):
+    service(fake_api, ready=(READY_DOWN,))
+    runner = FakeRunner([(0, "running 0 5\n", ""), (0, "running 137 6\n", "")])
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=120, watch=ProcessWatch(runner, bin_path, docker_container="c")).run()
+    assert str(exc.value) == ("the container c was restarted by Docker 1 time(s) while waiting (last exit status 137): "
+                              "the service crashes during start-up")
 
 
 def test_tls_error_not_waited_out(fake_api, clock):
