@@ -11,6 +11,7 @@ used; callers import this module inside a try/except and report ``missing_requir
 from __future__ import annotations
 
 import json
+import os
 import socket
 
 try:
@@ -43,6 +44,14 @@ def api_client(kubeconfig=None, context=None):
     except (k8s_config.ConfigException, OSError, ValueError) as exc:
         raise PortForwardError("cannot load the kubeconfig%s: %s"
                                % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
+
+
+def client_from_params(params):
+    """An ApiClient from a module's kubeconfig/context options, falling back to K8S_AUTH_KUBECONFIG/K8S_AUTH_CONTEXT
+    as kubernetes.core does."""
+    kubeconfig = params.get("kubeconfig") or os.environ.get("K8S_AUTH_KUBECONFIG") or None
+    context = params.get("context") or os.environ.get("K8S_AUTH_CONTEXT") or None
+    return api_client(kubeconfig, context)
 
 
 def _api_reason(exc):
@@ -80,6 +89,16 @@ def ready_endpoints(api, namespace, service):
                 continue
             found.append({"pod": ref.name, "port": port})
     return sorted(found, key=lambda e: e["pod"])
+
+
+def pod_names(api, namespace, label_selector):
+    """Names of the pods of a namespace that match a label selector."""
+    core = k8s_client.CoreV1Api(api)
+    try:
+        pods = core.list_namespaced_pod(namespace, label_selector=label_selector)
+    except ApiException as exc:
+        raise PortForwardError("cannot list the pods %s in %s: %s" % (label_selector, namespace, _api_reason(exc)))
+    return sorted(item.metadata.name for item in pods.items)
 
 
 def _parse_http(data):

@@ -13,7 +13,10 @@ description:
   - Lists the ready endpoints of O(service) (EndpointSlices), opens a port-forward through the API server to
     each ready pod (or the first one with O(all_pods=false)) and GETs O(ready_path) (must answer 200) and
     O(info_path) (must answer 200 with JSON; with O(expected_version) one of C(build.version),
-    C(platform.version) or C(version) must equal it).
+    C(platform.version) or C(version) must equal it), then every path of O(paths) (must answer 200).
+  - With O(pod_selector), endpoints of pods that do not match it (for example the old colour while the
+    EndpointSlice controller catches up with a Service that was just switched) count as not yet ready, so
+    the check waits for the Service to reach the intended pods instead of testing the wrong ones.
   - Used against the preview Service of a blue-green deployment, so the check reaches the new colour only,
     without Ingress, DNS or a pod network on the controller.
   - Missing endpoints, port-forward errors and non-200 answers are retried every O(interval) seconds until
@@ -21,22 +24,10 @@ description:
   - Never reports C(changed).
 author:
   - Aurigraph DLT contributors (@aurigraph)
-requirements:
-  - kubernetes (Python client)
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs normally in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+extends_documentation_fragment:
+  - aurigraph.dlt.k8s
+  - aurigraph.dlt.attributes.info_module
 options:
-  kubeconfig:
-    description: Path to a kubeconfig file; empty uses C(K8S_AUTH_KUBECONFIG), then the client's default rules.
-    type: path
-  context:
-    description: Kubeconfig context; empty uses C(K8S_AUTH_CONTEXT), then the current context.
-    type: str
   namespace:
     description: Namespace of the Service.
     type: str
@@ -59,6 +50,19 @@ options:
     default: /api/v11/info
   expected_version:
     description: Version the info answer must report; empty skips the version check.
+    type: str
+    default: ''
+  paths:
+    description:
+      - Further paths to GET on every tested pod after the readiness and info checks; each must answer HTTP 200.
+      - For checks of your own, for example C(/api/v11/consensus/status) after a promotion.
+    type: list
+    elements: str
+    default: []
+  pod_selector:
+    description:
+      - Label selector (for example C(app=aurigraph-v11,color=green)) the pods behind O(service) must match.
+        Endpoints of other pods are waited out until O(timeout); empty accepts any pod.
     type: str
     default: ''
   all_pods:
@@ -89,8 +93,17 @@ EXAMPLES = r"""
     kubeconfig: /etc/aurigraph/deployer.kubeconfig
     namespace: aurigraph-production
     service: aurigraph-v11-preview
+    pod_selector: app=aurigraph-v11,color=green
     expected_version: 11.5.0
     timeout: 120
+
+- name: Check the stable Service after the switch, with an extra endpoint
+  aurigraph.dlt.k8s_smoke:
+    namespace: aurigraph-production
+    service: aurigraph-v11
+    pod_selector: app=aurigraph-v11,color=green
+    paths:
+      - /api/v11/consensus/status
 """
 
 RETURN = r"""
@@ -113,7 +126,6 @@ attempts:
 """
 
 import json
-import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -171,7 +183,21 @@ def check_pod(api, params, namespace, endpoint):
         if expected and expected not in versions:
             raise SmokeFailure("pod %s of Service %s reports version %s, expected %s"
                                % (endpoint["pod"], params["service"], result["version"] or "none", expected))
+    for path in params["paths"]:
+        status, dummy, body = pf.http_get(api, namespace, endpoint["pod"], port, path,
+                                          timeout=params["request_timeout"])
+        if status != 200:
+            raise pf.PortForwardError("pod %s: GET %s answered %s %s"
+                                      % (endpoint["pod"], path, status, body[:200].decode("utf-8", "replace")))
     return result
+
+
+def foreign_pods(api, namespace, endpoints, selector):
+    """Names of the endpoint pods that do not match the label selector (empty selector: none)."""
+    if not selector:
+        return []
+    matching = set(pf.pod_names(api, namespace, selector))
+    return [endpoint["pod"] for endpoint in endpoints if endpoint["pod"] not in matching]
 
 
 def run(module, api):
@@ -185,6 +211,11 @@ def run(module, api):
         attempts += 1
         try:
             endpoints = pf.ready_endpoints(api, namespace, params["service"])
+            foreign = foreign_pods(api, namespace, endpoints, params["pod_selector"])
+            if foreign:
+                raise pf.PortForwardError("Service %s/%s still has %d endpoint(s) outside %s: %s"
+                                          % (namespace, params["service"], len(foreign), params["pod_selector"],
+                                             ", ".join(foreign)))
             if len(endpoints) < params["min_pods"]:
                 raise pf.PortForwardError("Service %s/%s has %d ready endpoint(s), %d needed"
                                           % (namespace, params["service"], len(endpoints), params["min_pods"]))
@@ -214,6 +245,8 @@ def main():
             ready_path=dict(type="str", default="/q/health/ready"),
             info_path=dict(type="str", default="/api/v11/info"),
             expected_version=dict(type="str", default=""),
+            paths=dict(type="list", elements="str", default=[]),
+            pod_selector=dict(type="str", default=""),
             all_pods=dict(type="bool", default=True),
             min_pods=dict(type="int", default=1),
             timeout=dict(type="int", default=60),
@@ -224,10 +257,8 @@ def main():
     )
     if not HAS_KUBERNETES:
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(IMPORT_ERROR))
-    kubeconfig = module.params["kubeconfig"] or os.environ.get("K8S_AUTH_KUBECONFIG") or None
-    context = module.params["context"] or os.environ.get("K8S_AUTH_CONTEXT") or None
     try:
-        api = pf.api_client(kubeconfig, context)
+        api = pf.client_from_params(module.params)
     except pf.PortForwardError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**run(module, api))
