@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 API_ARGUMENT_SPEC = dict(
     api_url=dict(type="str", default="http://127.0.0.1:9003", fallback=(env_fallback, ["AURIGRAPH_API_URL"])),
@@ -37,3 +37,15 @@ def build_argument_spec(own_spec, **overrides):
     spec = api_argument_spec(**overrides)
     spec.update(own_spec)
     return spec
+
+
+def api_module(own_spec, spec_overrides=None, **kwargs):
+    """The AnsibleModule of an API module: shared connection options plus ``own_spec`` (``spec_overrides`` replace
+    shared entries), the login pair required together, check mode supported. ``kwargs`` go to AnsibleModule
+    (``mutually_exclusive``, ``required_one_of``, ...)."""
+    return AnsibleModule(
+        argument_spec=build_argument_spec(own_spec, **(spec_overrides or {})),
+        required_together=API_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+        **kwargs
+    )

@@ -80,27 +80,23 @@ stuck_count:
   type: int
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils import bridge as bridge_utils
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError, NotFoundError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import parse_duration
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             bridge_id=dict(type="str"),
             transfer_ids=dict(type="list", elements="str"),
             list_stuck=dict(type="bool", default=False),
             stuck_older_than=dict(type="str", default="1h"),
             statuses=dict(type="list", elements="str", default=["PENDING", "SIGNED", "APPROVED", "EXECUTING"],
                           choices=["PENDING", "SIGNED", "APPROVED", "EXECUTING", "FAILED"]),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     p = module.params
     if not (p["bridge_id"] or p["transfer_ids"] or p["list_stuck"]):

@@ -146,10 +146,8 @@ rate_limited:
   type: bool
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.bridge import (
     BridgeApi, BulkRetry, RetryPolicy, count_outcomes, select_stuck)
 from ansible_collections.aurigraph.dlt.plugins.module_utils import bridge as bridge_utils
@@ -158,8 +156,8 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import pars
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             transfer_ids=dict(type="list", elements="str"),
             stuck_older_than=dict(type="str"),
             bridge_id=dict(type="str"),
@@ -170,10 +168,8 @@ def main():
             wait_timeout=dict(type="int", default=600),
             concurrency=dict(type="int", default=4),
             max_transfers=dict(type="int"),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
+        ),
         required_one_of=[["transfer_ids", "stuck_older_than"]],
-        supports_check_mode=True,
     )
     p = module.params
     if not (p["transfer_ids"] or p["stuck_older_than"]):

@@ -71,23 +71,19 @@ quorum:
   sample: {"has_quorum": true, "leader_id": "node-1", "agreeing": 3, "required": 2, "cluster_size": 3}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.consensus import STATUS_PATH, compute_quorum, node_view
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError, TLSError
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             nodes=dict(type="list", elements="str", default=[]),
             cluster_size=dict(type="int"),
             require_quorum=dict(type="bool", default=False),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     p = module.params
     urls = []

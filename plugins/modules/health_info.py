@@ -147,17 +147,15 @@ elapsed:
   sample: 6.5
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.health import HealthChecker, HealthFailure, ProcessWatch
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             wait_for=dict(type="str", default="none", choices=["none", "live", "ready", "started"]),
             interval=dict(type="int", default=2),
             expected_version=dict(type="str"),
@@ -166,9 +164,8 @@ def main():
             require_components_up=dict(type="bool"),
             systemd_unit=dict(type="str"),
             docker_container=dict(type="str"),
-        ), timeout=dict(type="int", default=120)),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
+        spec_overrides=dict(timeout=dict(type="int", default=120)),
     )
     params = module.params
     empty = dict(status="UNKNOWN", ready=False, checks=[], api_health=None, version=None, commit=None,

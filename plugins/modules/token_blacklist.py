@@ -101,23 +101,19 @@ changed_count:
   sample: 1
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.tokens import TokenAdmin, validate_hashes
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             token_hashes=dict(type="list", elements="str", required=True, no_log=True),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             reason=dict(type="str", default="Blacklisted by Ansible (aurigraph.dlt.token_blacklist)"),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     results = []
     try:

@@ -65,22 +65,18 @@ blacklist_removed:
   sample: 0
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.tokens import TokenAdmin
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             tokens=dict(type="bool", default=True),
             blacklist=dict(type="bool", default=True),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     if not (module.params["tokens"] or module.params["blacklist"]):
         module.fail_json(msg="nothing to do: set tokens and/or blacklist to true")

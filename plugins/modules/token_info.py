@@ -80,25 +80,21 @@ audit:
   type: raw
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.tokens import TokenAdmin, redact
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             user_id=dict(type="str"),
             gather=dict(type="list", elements="str", choices=["stats", "blacklist_stats", "active", "audit"]),
             page=dict(type="int", default=0),
             page_size=dict(type="int", default=50),
             audit_limit=dict(type="int", default=50),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     params = module.params
     user_id = params["user_id"]

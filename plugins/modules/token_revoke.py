@@ -66,25 +66,21 @@ revoked_count:
   sample: 3
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.tokens import TokenAdmin, active_count, token_is_active
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             token_id=dict(type="str"),
             user_id=dict(type="str"),
             reason=dict(type="str", default="Revoked by Ansible (aurigraph.dlt.token_revoke)"),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
+        ),
         mutually_exclusive=[["token_id", "user_id"]],
         required_one_of=[["token_id", "user_id"]],
-        supports_check_mode=True,
     )
     token_id, user_id, reason = module.params["token_id"], module.params["user_id"], module.params["reason"]
     result = dict(changed=False, found=True, revoked_count=0)

@@ -61,22 +61,18 @@ enabled:
   sample: true
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
-from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import API_REQUIRED_TOGETHER, build_argument_spec
+from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 from ansible_collections.aurigraph.dlt.plugins.module_utils.tokens import TokenAdmin
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=build_argument_spec(dict(
+    module = api_module(
+        dict(
             user_id=dict(type="str", required=True),
             enabled=dict(type="bool", default=True),
-        )),
-        required_together=API_REQUIRED_TOGETHER,
-        supports_check_mode=True,
+        ),
     )
     user_id, enabled = module.params["user_id"], module.params["enabled"]
     if not user_id.strip():
