@@ -71,6 +71,16 @@ def _create(path, record):
         handle.write("\n")
 
 
+def _remove(path, holder=None):
+    """Delete the lock file; a lock already gone is fine."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise LockError("cannot remove deploy lock %s: %s" % (path, exc.strerror or exc), holder)
+
+
 def acquire(path, owner, token=None, play=None, timeout=0, stale_after=3600, force=False, check_mode=False,
             hint="", interval=2.0, clock=time.time, sleep=time.sleep):
     """Take the lock. Returns a dict: ``acquired`` (bool), ``token``, ``holder`` (the new record),
@@ -89,12 +99,7 @@ def acquire(path, owner, token=None, play=None, timeout=0, stale_after=3600, for
             if force:
                 broken = holder
                 if not check_mode:
-                    try:
-                        os.unlink(path)
-                    except FileNotFoundError:
-                        pass
-                    except OSError as exc:
-                        raise LockError("cannot remove deploy lock %s: %s" % (path, exc.strerror or exc), holder)
+                    _remove(path, holder)
                     continue
                 holder = None
             elif age > stale_after:
@@ -130,10 +135,5 @@ def release(path, token, check_mode=False):
         return False, ("deploy lock %s is now held by %s, not by this run (it was cleared with force?): left in place"
                        % (path, holder.get("owner") or "unknown"))
     if not check_mode:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise LockError("cannot remove deploy lock %s: %s" % (path, exc.strerror or exc))
+        _remove(path)
     return True, None
