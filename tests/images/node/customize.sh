@@ -12,3 +12,9 @@ done
 chroot "$rootfs" systemctl disable postgresql.service >/dev/null 2>&1 || true
 : >"$rootfs/etc/machine-id"
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+# sshd: no host keys baked into the image (each node generates its own at create time, and the test pins them
+# in its known_hosts); no sshd listening by default: tests reach it as `sshd -i` through `docker exec`.
+rm -f "$rootfs"/etc/ssh/ssh_host_*
+ln -sfn /dev/null "$rootfs/etc/systemd/system/ssh.service"
+ln -sfn /dev/null "$rootfs/etc/systemd/system/ssh.socket"
+echo "d /run/sshd 0755 root root -" >"$rootfs/etc/tmpfiles.d/sshd-inetd.conf"
