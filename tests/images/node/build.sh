@@ -14,6 +14,11 @@ MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 recipe_hash="$(cat "$HERE/packages.txt" "$HERE/customize.sh" | sha256sum | cut -c1-12)"
 image="$IMAGE_REPO:$recipe_hash"
 
+# One build at a time on this machine (setup may run from several checkouts at once).
+mkdir -p "$AURIGRAPH_CACHE/images"
+exec 8>"$AURIGRAPH_CACHE/images/.build.lock"
+flock 8
+
 if docker image inspect "$image" >/dev/null 2>&1; then
   log "node image $image is up to date"
 else
