@@ -19,6 +19,9 @@ def node_view(url, data=None, error=None):
     for key, name in (("nodeId", "node_id"), ("state", "state"), ("currentTerm", "term"), ("leaderId", "leader_id"),
                       ("commitIndex", "commit_index"), ("clusterSize", "cluster_size")):
         view[name] = data.get(key)
+    live = data.get("liveNodes")
+    view["live_nodes"] = [str(m) for m in live] if isinstance(live, list) else None
+    view["quorum"] = data.get("quorum") if isinstance(data.get("quorum"), bool) else None
     if isinstance(view["state"], str):
         view["state"] = view["state"].upper()
     return view

@@ -16,6 +16,10 @@ description:
     else O(cluster_size), else the number of nodes asked) answer and agree on one C(leaderId), and that this leader,
     when asked, reports state C(LEADER).
   - Unreachable nodes count as not agreeing; they do not fail the module unless O(require_quorum) is set.
+  - With O(wait_for=joined) it first waits (up to O(wait_timeout) seconds) until O(api_url) reports itself inside
+    a cluster that has a leader - state C(LEADER) or C(FOLLOWER), a C(leaderId), and, where the build reports them,
+    itself among C(liveNodes) and C(quorum) true. A node of a cluster of one counts as joined once it answers.
+    This is the rejoin check of a rolling deploy, run on each restarted node against its own loopback.
   - Never reports C(changed).
 author:
   - Aurigraph DLT contributors (@aurigraph)
@@ -31,6 +35,21 @@ options:
     type: list
     elements: str
     default: []
+  wait_for:
+    description:
+      - V(none) reads once. V(joined) waits until O(api_url) reports itself joined (see the description) and fails
+        after O(wait_timeout) seconds with the last answer.
+    type: str
+    choices: [none, joined]
+    default: none
+  wait_timeout:
+    description: Seconds to wait with O(wait_for=joined).
+    type: int
+    default: 120
+  wait_interval:
+    description: Seconds between two reads with O(wait_for=joined).
+    type: float
+    default: 1.0
   cluster_size:
     description: Cluster size to use when the nodes do not report C(clusterSize).
     type: int
@@ -75,6 +94,18 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils.api import Client
 from ansible_collections.aurigraph.dlt.plugins.module_utils.arguments import api_module
 from ansible_collections.aurigraph.dlt.plugins.module_utils.consensus import STATUS_PATH, compute_quorum, node_view
 from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError, TLSError
+from ansible_collections.aurigraph.dlt.plugins.module_utils.fleet import wait_joined
+
+
+def read_view(module, url):
+    """The node view of one URL; unreachable nodes give a view with the error (TLS errors are raised)."""
+    try:
+        data = Client.from_module(module, api_url=url).get_json(STATUS_PATH, auth=False)
+        return node_view(url, data), data
+    except TLSError:
+        raise
+    except DltError as exc:
+        return node_view(url, error=str(exc)), {}
 
 
 def main():
@@ -83,9 +114,24 @@ def main():
             nodes=dict(type="list", elements="str", default=[]),
             cluster_size=dict(type="int"),
             require_quorum=dict(type="bool", default=False),
+            wait_for=dict(type="str", choices=["none", "joined"], default="none"),
+            wait_timeout=dict(type="int", default=120),
+            wait_interval=dict(type="float", default=1.0),
         ),
     )
     p = module.params
+    if p["wait_for"] == "joined":
+        url = (p["api_url"] or "").rstrip("/")
+        try:
+            view, ok = wait_joined(lambda: read_view(module, url)[0], p["wait_timeout"], p["wait_interval"])
+        except TLSError as exc:
+            module.fail_json(msg=str(exc), changed=False, status={}, nodes=[], quorum={})
+        if not ok:
+            module.fail_json(
+                msg="%s did not join its cluster within %d s: last answer %s" % (
+                    url, p["wait_timeout"], view.get("error") or "state %s, leader %s, live %s, quorum %s" % (
+                        view.get("state"), view.get("leader_id"), view.get("live_nodes"), view.get("quorum"))),
+                changed=False, status={}, nodes=[view], quorum={})
     urls = []
     for url in [p["api_url"]] + p["nodes"]:
         url = (url or "").rstrip("/")

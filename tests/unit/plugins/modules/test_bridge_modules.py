@@ -207,3 +207,27 @@ def test_consensus_info_single_unreachable_fails(fake_api, clock, capsys):
 def test_bridge_info_needs_something(fake_api, clock, capsys):
     result = run_module(bridge_info.main, dict(api_token=TOKEN), capsys)
     assert result.failed and result["msg"].startswith("nothing to read") and fake_api.calls == []
+
+
+def cluster_status(state, leader, live, quorum):
+    return reply(200, {"nodeId": "n2", "state": state, "leaderId": leader, "currentTerm": 5, "clusterSize": 3,
+                       "liveNodes": live, "quorum": quorum})
+
+
+def test_consensus_info_waits_until_the_node_rejoined(fake_api, clock, capsys):
+    fake_api.add("GET", "/api/v11/consensus/status", conn_error(), cluster_status("CANDIDATE", None, ["n2"], False),
+                 cluster_status("FOLLOWER", "n1", ["n1", "n2", "n3"], True))
+    result = run_module(consensus_info.main, dict(wait_for="joined", wait_timeout=30, wait_interval=2, retries=0),
+                        capsys)
+    assert not result.failed and result["nodes"][0]["live_nodes"] == ["n1", "n2", "n3"]
+    assert result["nodes"][0]["quorum"] is True and result["status"]["leaderId"] == "n1"
+    assert clock.sleeps.count(2) == 2
+
+
+def test_consensus_info_wait_fails_with_the_last_answer(fake_api, clock, capsys):
+    fake_api.add("GET", "/api/v11/consensus/status", cluster_status("CANDIDATE", None, ["n2"], False))
+    result = run_module(consensus_info.main, dict(wait_for="joined", wait_timeout=5, wait_interval=1, retries=0),
+                        capsys)
+    assert result.failed
+    assert result["msg"] == ("http://127.0.0.1:9003 did not join its cluster within 5 s: last answer state CANDIDATE, "
+                             "leader None, live ['n2'], quorum False")
