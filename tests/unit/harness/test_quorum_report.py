@@ -13,8 +13,10 @@ REPORT = Path(__file__).resolve().parents[2] / "fleet" / "quorum_report.py"
 def write(tmp_path, node, samples):
     with open(tmp_path / ("probe-%s.jsonl" % node), "w", encoding="utf-8") as fh:
         for t, leader, state in samples:
-            fh.write(json.dumps({"t": t, "ok": leader is not None or state is not None, "leader": leader,
-                                 "state": state, "term": 1, "live": None, "error": None}) + "\n")
+            timeout = state == "TIMEOUT"
+            fh.write(json.dumps({"t": t, "ok": leader is not None or (state is not None and not timeout),
+                                 "leader": leader, "state": None if timeout else state, "term": 1, "live": None,
+                                 "error": "timed out" if timeout else None, "timeout": timeout}) + "\n")
 
 
 def run(tmp_path):
@@ -64,3 +66,14 @@ def test_missing_probe_fails(tmp_path):
     write(tmp_path, "a", series(100, 20, lambda i: ("a", "LEADER")))
     rc, report = run(tmp_path)
     assert rc == 1 and "expected 3 probes" in report["error"]
+
+
+def test_busy_probes_are_inconclusive_not_bad_but_too_many_fail(tmp_path):
+    write(tmp_path, "a", series(100, 50, lambda i: ("a", "LEADER")))
+    write(tmp_path, "b", series(100, 50, lambda i: (None, "TIMEOUT") if 10 <= i < 15 else ("a", "FOLLOWER")))
+    write(tmp_path, "c", series(100, 50, lambda i: (None, None) if 8 <= i < 30 else ("a", "FOLLOWER")))
+    rc, report = run(tmp_path)
+    assert rc == 0 and report["ticks_without_majority"] == 0 and report["inconclusive_ticks"] >= 3
+    write(tmp_path, "b", series(100, 50, lambda i: (None, "TIMEOUT") if 5 <= i < 45 else ("a", "FOLLOWER")))
+    rc, report = run(tmp_path)
+    assert rc == 1 and report["ticks_without_majority"] == 0 and report["inconclusive_ticks"] > 12
