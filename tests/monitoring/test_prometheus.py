@@ -112,7 +112,7 @@ class Stack:
     # ---------------------------------------------------------------- Prometheus API
     def api(self, path: str, **params) -> dict:
         query = ("?" + urllib.parse.urlencode(params)) if params else ""
-        status, _, body = http_request("GET", f"{self.prom_url}{path}{query}", timeout=10)
+        status, _hdrs, body = http_request("GET", f"{self.prom_url}{path}{query}", timeout=10)
         assert status == 200 and isinstance(body, dict) and body.get("status") == "success", (path, status, body)
         return body["data"]
 
@@ -313,7 +313,7 @@ def _state(alerts: list[dict], name: str, labels: dict) -> dict | None:
 
 def _parse_time(value: str) -> float:
     # RFC 3339 with nanoseconds: keep microseconds for datetime
-    head, _, tail = value.partition(".")
+    head, _dot, tail = value.partition(".")
     frac = "".join(ch for ch in tail if ch.isdigit())[:6]
     zone = tail[len("".join(ch for ch in tail if ch.isdigit())):] or "Z"
     return datetime.fromisoformat(f"{head}.{frac or '0'}{zone.replace('Z', '+00:00')}").timestamp()
@@ -332,7 +332,7 @@ def test_faults_fire_and_resolve(stack):
     wait_for(lambda: not any(_state(stack.alerts(), n, l) for n, l in targets.items()), 90,
              "no fault alert before the faults", lambda: json.dumps(stack.alerts(), indent=1)[-3000:])
 
-    status, _, body = n1.request("PUT", "/standin/runtime-faults", {"error_ratio": 0.5, "latency_ms": 1000})
+    status, _hdrs, body = n1.request("PUT", "/standin/runtime-faults", {"error_ratio": 0.5, "latency_ms": 1000})
     assert status == 200, body
     n2.stop()
     seen: dict[str, dict[str, float]] = {name: {} for name in targets}
@@ -357,7 +357,7 @@ def test_faults_fire_and_resolve(stack):
     assert "5xx ratio" in seen["HighErrorRate"]["annotations"]["summary"]
     assert f"127.0.0.1:{n2.http_port}" in seen["AurigraphServiceDown"]["annotations"]["summary"]
 
-    status, _, body = n1.request("PUT", "/standin/runtime-faults", {"error_ratio": 0, "latency_ms": 0})
+    status, _hdrs, body = n1.request("PUT", "/standin/runtime-faults", {"error_ratio": 0, "latency_ms": 0})
     assert status == 200, body
     n2.start(timeout=180)
     wait_for(lambda: not any(_state(stack.alerts(), n, l) for n, l in targets.items()), 120,
@@ -374,10 +374,10 @@ def test_gauges_for_the_textfile_alerts(stack):
         wait_for(lambda: [r for r in stack.query(ws_query) if r["value"][1] == "1"], 60, "1 WebSocket connection")
     wait_for(lambda: [r for r in stack.query(ws_query) if r["value"][1] == "0"], 60, "the connection gone")
 
-    status, _, stats = n1.request("GET", "/api/v11/auth/tokens/blacklist/stats", token=TOKEN)
+    status, _hdrs, stats = n1.request("GET", "/api/v11/auth/tokens/blacklist/stats", token=TOKEN)
     assert status == 200, stats
     expected = stats["blacklistedTokens"] + 1
-    status, _, body = n1.request("POST", "/api/v11/auth/tokens/blacklist", {"tokenHash": "ab" * 32, "reason": "test"},
+    status, _hdrs, body = n1.request("POST", "/api/v11/auth/tokens/blacklist", {"tokenHash": "ab" * 32, "reason": "test"},
                                  token=TOKEN)
     assert status == 200, body
     bl_query = 'aurigraph_token_blacklist_size{job="aurigraph-v11", node="n1"}'
@@ -404,7 +404,7 @@ def test_dashboard_queries_return_data(stack):
     """Every query of every panel (and the deploy annotation) returns data from the stand-ins."""
     n1 = stack.nodes["n1"]
     # a settled bridge retry feeds the transaction counters and the latency histogram
-    status, _, body = n1.request("POST", "/api/v11/bridge/retry/tx-failed-0001", token=TOKEN)
+    status, _hdrs, body = n1.request("POST", "/api/v11/bridge/retry/tx-failed-0001", token=TOKEN)
     assert status == 200, body
     wait_for(lambda: stack.query('increase(aurigraph_transactions_processed_total{node="n1"}[5m]) > 0'), 60,
              "a settled transfer counted")
