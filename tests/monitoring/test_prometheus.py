@@ -377,8 +377,8 @@ def test_gauges_for_the_textfile_alerts(stack):
     status, _hdrs, stats = n1.request("GET", "/api/v11/auth/tokens/blacklist/stats", token=TOKEN)
     assert status == 200, stats
     expected = stats["blacklistedTokens"] + 1
-    status, _hdrs, body = n1.request("POST", "/api/v11/auth/tokens/blacklist", {"tokenHash": "ab" * 32, "reason": "test"},
-                                 token=TOKEN)
+    new_entry = {"tokenHash": "ab" * 32, "reason": "test"}
+    status, _hdrs, body = n1.request("POST", "/api/v11/auth/tokens/blacklist", new_entry, token=TOKEN)
     assert status == 200, body
     bl_query = 'aurigraph_token_blacklist_size{job="aurigraph-v11", node="n1"}'
     wait_for(lambda: [r for r in stack.query(bl_query) if float(r["value"][1]) == expected], 60,
