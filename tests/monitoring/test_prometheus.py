@@ -37,6 +37,7 @@ TOKEN = "monitoring-test-token"
 FOR_SECONDS = 5
 FAULT_ALERTS = ("HighErrorRate", "HighResponseTime", "AurigraphServiceDown")
 MARKER_RELEASE = "11.5.0-0123abcd-a1b2c3"
+FAILED_RELEASE = "11.6.0-rc1-4567cdef-d4e5f6"
 OVERRIDES = {**{name: {"for": f"{FOR_SECONDS}s"} for name in FAULT_ALERTS},
              "WebSocketConnectionsHigh": {"for": "7m", "labels": {"team": "backend"}}}
 
@@ -52,8 +53,16 @@ class TextfileExporter:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server API)
-                body = "".join(p.read_text(encoding="utf-8") for p in sorted(outer.directory.glob("*.prom")))
-                data = body.encode("utf-8")
+                # one family may span several files: HELP/TYPE once per family, like node_exporter's merge
+                lines, seen = [], set()
+                for path in sorted(outer.directory.glob("*.prom")):
+                    for line in path.read_text(encoding="utf-8").splitlines():
+                        if line.startswith(("# HELP ", "# TYPE ")):
+                            if line in seen:
+                                continue
+                            seen.add(line)
+                        lines.append(line)
+                data = ("\n".join(lines) + "\n").encode("utf-8")
                 self.send_response(200 if self.path == "/metrics" else 404)
                 self.send_header("Content-Type", "text/plain; version=0.0.4")
                 self.send_header("Content-Length", str(len(data)))
@@ -150,6 +159,9 @@ class Stack:
             "aurigraph_monitoring_rule_overrides": OVERRIDES,
             "aurigraph_monitoring_runbook_base_url": "https://docs.example.test/aurigraph/",
             "marker_release": MARKER_RELEASE,
+            "failed_release": FAILED_RELEASE,
+            "state_root": str(self.tmp / "state"),
+            "with_markers": False,
         }
         base.update(overrides)
         return base
@@ -166,13 +178,26 @@ class Stack:
             "prometheus": {"hosts": {"prom": {"ansible_connection": "local",
                                               "ansible_python_interpreter": sys.executable}}}}}}
         (self.tmp / "inventory.yml").write_text(yaml.safe_dump(inventory))
+        release = {"name": "aurigraph.dlt.release"}
         playbook = [
-            {"name": "Deploy markers (the task file jar_deploy/docker_deploy run at commit and rollback)",
+            {"name": "Deploy markers: the release role's commit and mark steps, as a deploy whose successor failed "
+                     "its health gate and was rolled back",
              "hosts": "aurigraph_nodes", "gather_facts": False,
-             "tasks": [{"name": "Leave the marker", "ansible.builtin.include_role": {
-                 "name": "aurigraph.dlt.release", "tasks_from": "marker"},
-                 "vars": {"_aurigraph_marker_release": "{{ marker_release }}",
-                          "_aurigraph_marker_result": "deployed"}}]},
+             "vars": {"aurigraph_state_dir": "{{ state_root }}/{{ inventory_hostname }}",
+                      "aurigraph_deployed_by": "monitoring-test"},
+             "tasks": [{"name": "Markers", "when": "with_markers | bool", "block": [
+                 {"name": "Record the releases", "aurigraph.dlt.release_record": {
+                     "path": "{{ aurigraph_state_dir }}/releases.json", "release_id": "{{ item }}",
+                     "version": "{{ item | regex_replace('-[0-9a-f]{8}-[0-9a-f]{6}$', '') }}", "method": "systemd"},
+                  "loop": ["{{ marker_release }}", "{{ failed_release }}"]},
+                 {"name": "Commit the first", "ansible.builtin.include_role": {**release, "tasks_from": "commit"},
+                  "vars": {"_aurigraph_release_id": "{{ marker_release }}"}},
+                 {"name": "The second fails", "ansible.builtin.include_role": {**release, "tasks_from": "mark"},
+                  "vars": {"_aurigraph_mark_id": "{{ failed_release }}", "_aurigraph_mark_status": "failed"}},
+                 {"name": "Rollback restores the first", "ansible.builtin.include_role": {**release, "tasks_from": "mark"},
+                  "vars": {"_aurigraph_mark_id": "{{ marker_release }}", "_aurigraph_mark_status": "good",
+                           "_aurigraph_mark_current": True}},
+             ]}]},
             {"name": "Monitoring", "hosts": "prometheus", "gather_facts": False,
              "roles": [{"role": "aurigraph.dlt.monitoring"}]},
         ]
@@ -256,7 +281,7 @@ def stack(tmp_path_factory, prometheus_bin):
         st.etc.mkdir()
         (st.etc / "prometheus.yml").write_text("global:\n  scrape_interval: 1m\nscrape_configs: []\n")
         st.start_prometheus()
-        st.first_run = st.run_role(st.role_vars(aurigraph_monitoring_rule_overrides=OVERRIDES))
+        st.first_run = st.run_role(st.role_vars(with_markers=True))
         yield st
     finally:
         st.close()
@@ -388,16 +413,22 @@ def test_gauges_for_the_textfile_alerts(stack):
 
 
 def test_deploy_marker(stack):
-    """The release role's marker (textfile) arrives as the node's own series with release, version and result."""
+    """The release role's deploy markers (commit: deployed; health gate: failed; rollback: restored) arrive as the
+    node's own series with release, version and result, valued at the time of the event."""
     n1 = stack.nodes["n1"]
-    query = 'aurigraph_release_info{job="aurigraph-v11"}'
-    result = wait_for(lambda: stack.query(query) if len(stack.query(query)) == 2 else None, 60, "two deploy markers")
-    by_node = {r["metric"]["node"]: r for r in result}
-    marker = by_node["n1"]["metric"]
-    assert marker["release"] == MARKER_RELEASE and marker["version"] == "11.5.0" and marker["result"] == "deployed"
-    assert marker["instance"] == f"127.0.0.1:{n1.http_port}"
-    assert "aurigraph_instance" not in marker
-    assert abs(float(by_node["n1"]["value"][1]) - time.time()) < 900
+    query = 'aurigraph_release_info{job="aurigraph-v11", node="n1"}'
+    result = wait_for(lambda: stack.query(query) if len(stack.query(query)) == 3 else None, 60,
+                      "three deploy markers of n1", lambda: json.dumps(stack.query(query), indent=1))
+    by_result = {r["metric"]["result"]: r for r in result}
+    assert {k: (v["metric"]["release"], v["metric"]["version"]) for k, v in by_result.items()} == {
+        "deployed": (MARKER_RELEASE, "11.5.0"), "failed": (FAILED_RELEASE, "11.6.0-rc1"),
+        "restored": (MARKER_RELEASE, "11.5.0")}
+    for series in result:
+        assert series["metric"]["instance"] == f"127.0.0.1:{n1.http_port}"
+        assert "aurigraph_instance" not in series["metric"]
+        assert abs(float(series["value"][1]) - time.time()) < 900
+    assert float(by_result["deployed"]["value"][1]) <= float(by_result["restored"]["value"][1])
+    assert len(stack.query('aurigraph_release_info{node="n2"}')) == 3
 
 
 def test_dashboard_queries_return_data(stack):
