@@ -322,6 +322,41 @@ def test_invalid_config_never_replaces_the_live_one(stack):
     assert stack.api("/api/v1/status/config")["yaml"].count("scrape_timeout: 1s") >= 1
 
 
+def test_tls_basic_auth_options_pass_promtool(stack):
+    """HTTPS with a CA and server name, basic auth (password in a 0640 file, never in prometheus.yml or the
+    output), Alertmanager, external labels, extra scrape configs and Grafana provisioning: the role renders a
+    configuration that promtool accepts. Written to a separate directory; the running Prometheus is not touched."""
+    etc = stack.tmp / "etc-tls"
+    ca = stack.tmp / "ca.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(stack.tmp / "ca.key"),
+                    "-out", str(ca), "-days", "2", "-subj", "/CN=aurigraph-test-ca"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=60)
+    password = "scrape-pw-not-in-output"
+    run = stack.run_role(stack.role_vars(
+        aurigraph_monitoring_config_dir=str(etc), aurigraph_monitoring_reload="none", aurigraph_monitoring_verify=False,
+        aurigraph_monitoring_scheme="https", aurigraph_monitoring_ca_file=str(ca),
+        aurigraph_monitoring_tls_server_name="dlt.example.test",
+        aurigraph_monitoring_basic_auth_username="scraper", aurigraph_monitoring_basic_auth_password=password,
+        aurigraph_monitoring_alertmanagers=["127.0.0.1:9093"], aurigraph_monitoring_external_labels={"cluster": "t"},
+        aurigraph_monitoring_extra_scrape_configs=[{"job_name": "self", "static_configs": [
+            {"targets": ["127.0.0.1:9090"]}]}],
+        aurigraph_monitoring_grafana_dashboards_dir=str(etc), aurigraph_monitoring_grafana_provisioning_dir=str(etc)))
+    assert run.returncode == 0, run.stdout[-6000:]
+    assert password not in run.stdout
+    config = yaml.safe_load((etc / "prometheus.yml").read_text())
+    job = config["scrape_configs"][0]
+    assert job["scheme"] == "https" and job["tls_config"] == {
+        "ca_file": str(ca), "server_name": "dlt.example.test", "insecure_skip_verify": False}
+    assert job["basic_auth"] == {"username": "scraper", "password_file": str(etc / "aurigraph-v11.scrape-password")}
+    assert password not in (etc / "prometheus.yml").read_text()
+    assert (etc / "aurigraph-v11.scrape-password").read_text() == password
+    assert oct((etc / "aurigraph-v11.scrape-password").stat().st_mode & 0o777) == "0o640"
+    assert [c["job_name"] for c in config["scrape_configs"]] == ["aurigraph-v11", "aurigraph-node", "self"]
+    assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9093"]
+    assert json.loads((etc / "aurigraph-v11.json").read_text())["uid"] == "aurigraph-v11"
+    assert yaml.safe_load((etc / "aurigraph-v11.yml").read_text())["providers"][0]["options"]["path"] == str(etc)
+
+
 def test_targets_from_inventory(stack):
     wait_for(lambda: len(stack.query('up{job="aurigraph-v11"} == 1')) == 2, 60, "both nodes scraped")
     result = stack.query('up{job="aurigraph-v11"}')
