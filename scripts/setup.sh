@@ -18,6 +18,21 @@ command -v mvn >/dev/null 2>&1 || ensure_debs maven
 command -v openssl >/dev/null 2>&1 || ensure_debs openssl
 command -v rsync >/dev/null 2>&1 || ensure_debs rsync
 command -v shellcheck >/dev/null 2>&1 || ensure_debs shellcheck
+# promtool + prometheus for the monitoring stage. The package's own service must never run on this host (the tests
+# start their own instance on loopback): installation runs under a policy-rc.d that forbids starting services, and
+# the unit is masked where systemd runs.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod 755 "$policy" && own_policy=1
+  fi
+  ensure_debs prometheus
+  [ "$own_policy" -eq 1 ] && as_root rm -f "$policy"
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+    as_root systemctl mask prometheus.service >/dev/null 2>&1 || true
+  fi
+fi
 
 # 1. Pinned virtualenv, reinstalled only when requirements.txt changes.
 req_hash="$(sha256sum requirements.txt | cut -c1-16)"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and CI run). Every stage runs; failures are listed at the end
 # with per-stage timings and the script exits non-zero if any stage failed.
-# Usage: scripts/test.sh [stage ...]     stages: lint build sanity unit standin integration molecule k8s
+# Usage: scripts/test.sh [stage ...]     stages: lint build sanity unit standin integration monitoring molecule k8s
+#        (monitoring = promtool rule tests + the monitoring role on a real Prometheus)
 #        MOLECULE_SCENARIOS="default upgrade" scripts/test.sh molecule   (a subset of scenarios)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT" || exit 1
 
-all_stages=(lint build sanity unit standin integration molecule k8s)
+all_stages=(lint build sanity unit standin integration monitoring molecule k8s)
 stages=("$@")
 [ "${#stages[@]}" -gt 0 ] || stages=("${all_stages[@]}")
 
@@ -56,6 +57,9 @@ stage_unit() {
 }
 stage_standin() { pytest -q -p no:cacheprovider tests/standin/tests; }
 stage_integration() { pytest -q -p no:cacheprovider tests/integration; }
+# promtool check/test of the shipped rules, then the monitoring role against a real Prometheus on loopback
+# scraping stand-in nodes (tests/monitoring).
+stage_monitoring() { pytest -q -p no:cacheprovider tests/monitoring; }
 stage_k8s() {
   if [ -d tests/k8s ] && ls tests/k8s/test_*.py >/dev/null 2>&1; then
     pytest -q -p no:cacheprovider tests/k8s

@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * Cross-cutting HTTP behaviour, as Vert.x route filters (so it covers /q/*, 404s and every error):
  * X-Correlation-Id on every response, the flaky / no-token-endpoints faults, the per-client rate limit on
- * /api/v11/*, and bearer authentication of protected /api/v11 paths.
+ * /api/v11/*, and bearer authentication of protected /api/v11 paths; the runtime faults (RuntimeFaults: latency,
+ * error ratio) on /api/v11/*.
  */
 @ApplicationScoped
 public class HttpFilters {
@@ -38,6 +39,21 @@ public class HttpFilters {
         String path = req.path();
         if (path == null || !path.startsWith("/api/v11/")) {
             rc.next();
+            return;
+        }
+        long delay = RuntimeFaults.latencyMs();
+        if (delay > 0) {
+            rc.vertx().setTimer(delay, id -> api(rc, path));
+            return;
+        }
+        api(rc, path);
+    }
+
+    private void api(RoutingContext rc, String path) {
+        if (RuntimeFaults.failNow()) {
+            rc.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"Internal Server Error\",\"message\":\"runtime fault error_ratio\",\"timestamp\":"
+                            + System.currentTimeMillis() + "}");
             return;
         }
         Security.Decision d = security.decide(rc, path);

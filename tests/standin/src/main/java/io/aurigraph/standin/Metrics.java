@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,9 @@ import java.time.Instant;
  * aurigraph_transactions_processed_total, aurigraph_transactions_failed_total,
  * aurigraph_transaction_duration_seconds (histogram), aurigraph_bridge_transaction_oldest_pending_timestamp,
  * aurigraph_bridge_transfers{status}, aurigraph_consensus_{term,commit_index,leader,cluster_size}.
+ * Two families a real build does not export, for the runbook 002 alerts that need them (a real deployment gets
+ * them from a textfile collector, see docs/monitoring.md): aurigraph_token_blacklist_size (blacklist entries) and
+ * aurigraph_websocket_connections (open /ws/tokens connections).
  */
 @ApplicationScoped
 public class Metrics {
@@ -27,6 +31,10 @@ public class Metrics {
     BridgeService bridge;
     @Inject
     Node node;
+    @Inject
+    TokenService tokens;
+    @Inject
+    OpenConnections sockets;
 
     void onStart(@Observes @Priority(40) StartupEvent ev) {
         Counter processed = Counter.builder("aurigraph.transactions.processed").description("Transactions processed")
@@ -67,5 +75,17 @@ public class Metrics {
         Gauge.builder("aurigraph.consensus.leader", node, n -> "LEADER".equals(ConsensusResource.state(n)) ? 1 : 0)
                 .description("1 when this node is the leader").register(registry);
         Gauge.builder("aurigraph.consensus.cluster.size", () -> ConsensusResource.clusterSize()).register(registry);
+        Gauge.builder("aurigraph.token.blacklist.size", tokens, Metrics::blacklistSize)
+                .description("Token blacklist entries (NaN while the token store is unavailable)").register(registry);
+        Gauge.builder("aurigraph.websocket.connections", sockets, s -> s.listAll().size())
+                .description("Open /ws/tokens WebSocket connections").register(registry);
+    }
+
+    private static double blacklistSize(TokenService t) {
+        try {
+            return t.blacklistSize();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 }
