@@ -12,6 +12,8 @@ the objects is checked too (playbooks and surveys exist, workflow edges name exi
 
 Usage: python3 scripts/check_surveys.py [REPO_ROOT]      exit 1 with one line per problem.
 """
+import copy
+import functools
 import pathlib
 import re
 import sys
@@ -47,6 +49,12 @@ _Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(
 
 
 def load(path):
+    resolved = pathlib.Path(path).resolve()
+    return copy.deepcopy(_load(str(resolved), resolved.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=256)
+def _load(path, _mtime):
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_Loader) or {}  # nosec B506 - SafeLoader subclass
 
@@ -261,6 +269,10 @@ def check(root=ROOT):
             if jt and (root / jt["playbook"]).exists() and jt.get("survey") == workflow["survey"]:
                 problems += check_survey("workflow %s (%s)" % (survey_file.relative_to(root), jt["playbook"]),
                                          load(survey_file), sources.records(root / jt["playbook"]))
+    def survey_of(jt):
+        path = root / "awx" / "surveys" / ("%s.yml" % jt.get("survey"))
+        return load(path).get("spec") or [] if jt.get("survey") and path.exists() else []
+
     for schedule in objects.get("awx_schedules") or []:
         jt = templates.get(schedule.get("job_template"))
         if jt is None:
@@ -275,9 +287,16 @@ def check(root=ROOT):
                 if record["choices"] and value not in record["choices"]:
                     problems.append("schedule %s: %s=%r is not one of %s (%s)"
                                     % (schedule["name"], var, value, record["choices"], record["source"]))
-                if infer_type(value) != record["type"] and record["type"] not in ("raw", "path"):
+                try:
+                    convert(value, record["type"])
+                except (TypeError, ValueError):
                     problems.append("schedule %s: %s=%r is not a %s (%s)"
                                     % (schedule["name"], var, value, record["type"], record["source"]))
+            # AWX validates schedule extra data against the survey like a launch.
+            field = next((f for f in survey_of(jt) if f["variable"] == var), None)
+            if field and field["type"] == "multiplechoice" and value not in field["choices"]:
+                problems.append("schedule %s: %s=%r is not one of the survey choices %s (AWX refuses it)"
+                                % (schedule["name"], var, value, field["choices"]))
     return problems
 
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and CI run). Every stage runs; failures are listed at the end
 # with per-stage timings and the script exits non-zero if any stage failed.
-# Usage: scripts/test.sh [stage ...]     stages: lint sanity build unit standin integration k8s molecule
+# Usage: scripts/test.sh [stage ...]     stages: lint sanity build unit standin integration k8s molecule awx
 #        MOLECULE_SCENARIOS="default upgrade" scripts/test.sh molecule   (a subset of scenarios)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT" || exit 1
 
-all_stages=(lint build sanity unit standin integration k8s molecule)
+all_stages=(lint build sanity unit standin integration k8s molecule awx)
 stages=("$@")
 [ "${#stages[@]}" -gt 0 ] || stages=("${all_stages[@]}")
 
@@ -44,6 +44,9 @@ stage_k8s() {
     warn "no Kubernetes tests in this tree"; return 0
   fi
 }
+# AWX: execution environment context (ansible-builder create), survey check, job templates and the deploy
+# workflow run through ansible-runner (stand-in on loopback, one systemd node container).
+stage_awx() { python3 scripts/check_surveys.py && pytest -q -p no:cacheprovider tests/awx; }
 stage_molecule() {
   local scenarios=() s rc=0
   read -r -a scenarios <<<"${MOLECULE_SCENARIOS:-}"
