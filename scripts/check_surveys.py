@@ -269,6 +269,7 @@ def check(root=ROOT):
             if jt and (root / jt["playbook"]).exists() and jt.get("survey") == workflow["survey"]:
                 problems += check_survey("workflow %s (%s)" % (survey_file.relative_to(root), jt["playbook"]),
                                          load(survey_file), sources.records(root / jt["playbook"]))
+
     def survey_of(jt):
         path = root / "awx" / "surveys" / ("%s.yml" % jt.get("survey"))
         return load(path).get("spec") or [] if jt.get("survey") and path.exists() else []

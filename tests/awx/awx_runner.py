@@ -133,8 +133,8 @@ def run_job(tmp_path, template_name, answers=None, envvars=None, inventory="loca
     (pdd / "inventory" / "hosts").write_text(inventory, encoding="utf-8")
     if group_vars:
         (pdd / "inventory" / "group_vars").mkdir()
-        (pdd / "inventory" / "group_vars" / "aurigraph_nodes.yml").write_text(yaml.safe_dump(group_vars),
-                                                                               encoding="utf-8")
+        group_file = pdd / "inventory" / "group_vars" / "aurigraph_nodes.yml"
+        group_file.write_text(yaml.safe_dump(group_vars), encoding="utf-8")
     result = ansible_runner.run(private_data_dir=str(pdd), playbook=jt["playbook"], quiet=True,
                                 suppress_env_files=True, ident="1")
     return Job(template_name, result, pdd)
@@ -160,8 +160,8 @@ def run_workflow(tmp_path, workflow, launch):
         job = launch(node["job_template"], dict(workflow.get("extra_vars") or {}))
         ran.append((ident, job))
         ok = job.status == "successful"
-        following = list(node.get("always_nodes") or []) + list(node.get("success_nodes" if ok else "failure_nodes")
-                                                                 or [])
+        following = list(node.get("always_nodes") or [])
+        following += list(node.get("success_nodes" if ok else "failure_nodes") or [])
         if not ok and not (node.get("failure_nodes") or node.get("always_nodes")):
             unhandled_failure = True
         queue.extend(t for t in following if t not in queue)

@@ -126,7 +126,7 @@ def test_workflow_semantics(tmp_path, deploy, expected_status, expected_path):
     """The edge semantics of run_workflow (the real runs are in test_runner_deploy.py)."""
     outcomes = {"Preflight": "successful", "Deploy": deploy, "Rollback": "successful", "Fail after rollback": "failed"}
     status, ran = run_workflow(tmp_path, OBJECTS["awx_workflow"], lambda jt, _vars: _Outcome(outcomes[jt]))
-    assert (status, [i for i, _ in ran]) == (expected_status, expected_path)
+    assert (status, [ident for ident, job in ran]) == (expected_status, expected_path)
 
 
 def test_without_the_last_node_a_rolled_back_deploy_would_look_successful(tmp_path):
@@ -135,5 +135,5 @@ def test_without_the_last_node_a_rolled_back_deploy_would_look_successful(tmp_pa
     for node in trap["nodes"]:
         node.pop("always_nodes", None)
     outcomes = {"Preflight": "successful", "Deploy": "failed", "Rollback": "successful"}
-    status, _ = run_workflow(tmp_path, trap, lambda jt, _vars: _Outcome(outcomes[jt]))
-    assert status == "successful"
+    status, ran = run_workflow(tmp_path, trap, lambda jt, _vars: _Outcome(outcomes[jt]))
+    assert status == "successful" and [ident for ident, job in ran] == ["preflight", "deploy", "rollback"]

@@ -41,7 +41,7 @@ def ok_result(job, task):
 
 
 def test_token_admin_blacklists_and_cleans_up(tmp_path, standin):
-    hashes = [hashlib.sha256(("awx-" + secrets.token_hex(8)).encode()).hexdigest() for _ in range(2)]
+    hashes = [hashlib.sha256(("awx-" + secrets.token_hex(8)).encode()).hexdigest() for index in range(2)]
     job = run_job(tmp_path, "Token admin", inventory=LOCAL,
                   answers={"token_admin_blacklist": ", ".join(hashes), "token_admin_blacklist_reason": "INC-18",
                            "token_admin_cleanup": "true", "token_admin_stats_user": "admin@aurigraph.io"},
@@ -52,7 +52,7 @@ def test_token_admin_blacklists_and_cleans_up(tmp_path, standin):
     assert report["blacklisted"] == ["0:%s" % hashes[0][:8], "1:%s" % hashes[1][:8]]
     assert report["expired_tokens_removed"] == 3
     assert report["user_stats"] != "not requested"
-    status, _, body = standin.request("GET", "/api/v11/auth/tokens/blacklist/stats", token=ADMIN_TOKEN)
+    status, headers, body = standin.request("GET", "/api/v11/auth/tokens/blacklist/stats", token=ADMIN_TOKEN)
     assert status == 200, body
     assert_token_nowhere(job)
     # The hashes came from a password field: AWX shows them as $encrypted$; the job reports 8 characters only.

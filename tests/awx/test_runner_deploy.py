@@ -100,7 +100,7 @@ def started_tasks(job):
 def test_workflow_with_a_good_release_ends_successful(tmp_path, node, releases):
     status, ran = run_workflow(tmp_path, OBJECTS["awx_workflow"], launch(tmp_path, releases["11.4.5"]))
     assert [(i, j.status) for i, j in ran] == [("preflight", "successful"), ("deploy", "successful")], \
-        "\n".join(j.describe() for _, j in ran)
+        "\n".join(j.describe() for ident, j in ran)
     assert status == "successful"
     assert node_version(tmp_path) == "11.4.5"
 
@@ -109,12 +109,12 @@ def test_workflow_ends_failed_when_the_rollback_branch_ran(tmp_path, node, relea
     status, ran = run_workflow(tmp_path, OBJECTS["awx_workflow"], launch(tmp_path, releases["11.5.0"]))
     summary = [(i, j.status) for i, j in ran]
     assert summary == [("preflight", "successful"), ("deploy", "failed"), ("rollback", "successful"),
-                       ("fail_after_rollback", "failed")], "\n".join(j.describe() for _, j in ran)
+                       ("fail_after_rollback", "failed")], "\n".join(j.describe() for ident, j in ran)
     deploy, rollback = ran[1][1], ran[2][1]
     # The deploy node left the failed release in place (workflow extra var), the rollback node rolled back.
     assert any("automatic rollback is disabled" in e["event_data"]["res"].get("msg", "")
                for e in deploy.events_of("runner_on_failed")), deploy.describe()
     assert "Run the rollback tasks of the deploy method systemd" in started_tasks(rollback), started_tasks(rollback)
-    assert ADMIN not in json.dumps([j.events for _, j in ran]) and all(ADMIN not in j.stdout for _, j in ran)
+    assert ADMIN not in json.dumps([j.events for ident, j in ran]) and all(ADMIN not in j.stdout for ident, j in ran)
     assert status == "failed"
     assert node_version(tmp_path) == "11.4.5"
