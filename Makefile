@@ -14,7 +14,7 @@ sandbox-down: ## remove the sandbox nodes
 setup: ## install the virtualenv, Docker engine, test-node image and stand-in JAR
 	bash scripts/setup.sh
 
-test: ## the whole suite: lint, build, sanity, unit, stand-in, integration, k8s, molecule
+test: ## the whole suite: lint, build, sanity, unit, stand-in, integration, k8s, molecule, awx
 	bash scripts/test.sh
 
 lint: ## yamllint, ansible-lint (production), argument specs, changelog

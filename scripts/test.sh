@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and CI run). Every stage runs; failures are listed at the end
 # with per-stage timings and the script exits non-zero if any stage failed.
-# Usage: scripts/test.sh [stage ...]     stages: lint build sanity unit standin integration monitoring molecule k8s
-#        (monitoring = promtool rule tests + the monitoring role on a real Prometheus)
+# Usage: scripts/test.sh [stage ...]     stages: lint build sanity unit standin integration monitoring awx molecule k8s
+#        (monitoring = promtool rule tests + the monitoring role on a real Prometheus; awx = EE, surveys, ansible-runner)
 #        MOLECULE_SCENARIOS="default upgrade" scripts/test.sh molecule   (a subset of scenarios)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT" || exit 1
 
-all_stages=(lint build sanity unit standin integration monitoring molecule k8s)
+all_stages=(lint build sanity unit standin integration monitoring awx molecule k8s)
 stages=("$@")
 [ "${#stages[@]}" -gt 0 ] || stages=("${all_stages[@]}")
 
@@ -67,6 +67,9 @@ stage_k8s() {
     warn "no Kubernetes tests in this tree"; return 0
   fi
 }
+# AWX: execution environment context (ansible-builder create), survey check, job templates and the deploy
+# workflow run through ansible-runner (stand-in on loopback, one systemd node container).
+stage_awx() { python3 scripts/check_surveys.py && pytest -q -p no:cacheprovider tests/awx; }
 # Scenarios share nothing (own containers, own ephemeral dirs), and most of their time is spent waiting on systemd
 # and JVMs, so MOLECULE_JOBS of them run at once (default 3), the longest first. Each one's output goes to
 # .cache/molecule-logs/<scenario>.log and is printed whole when the scenario fails (its last lines otherwise).
