@@ -141,8 +141,8 @@ def identity_problems(process, expected_jar=None, expected_image=None, started_a
         else:
             actual = process.get("jar")
             if actual is None:
-                problems.append("%s (PID %s) runs no -jar: %s" % (what, process.get("pid"),
-                                                                 " ".join(process.get("cmdline") or []) or "?"))
+                command = " ".join(process.get("cmdline") or []) or "?"
+                problems.append("%s (PID %s) runs no -jar: %s" % (what, process.get("pid"), command))
             elif actual != expected_jar:
                 problems.append("%s (PID %s) runs %s, not the release's JAR %s" % (
                     what, process.get("pid"), actual, expected_jar))

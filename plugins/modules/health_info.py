@@ -16,12 +16,12 @@ description:
   - With O(wait_for) it polls only the chosen C(/q/health/<probe>) (not rate-limited; HTTP 503 means DOWN) with a
     capped back-off until it is UP or O(timeout) has passed, then reads C(/api/v11/health) and C(/api/v11/info)
     once each (both are rate-limited; HTTP 429 is retried within the budget).
-  - It then proves the identity of what answers, so deploy roles use it as their health gate. B(Identity by
-    process): with O(systemd_unit) and O(expected_jar) the unit's main process must run that JAR (its
+  - It then proves the identity of what answers (B(identity by process)), so deploy roles use it as their health
+    gate. With O(systemd_unit) and O(expected_jar) the unit's main process must run that JAR (its
     C(/proc/<pid>/cmdline) has C(-jar <expected_jar>)); with O(docker_container) and O(expected_image) the
     container must run that image id; with O(started_after) the process (unit main process or container) must have
     started after that moment. With O(systemd_unit) or O(docker_container) a crashed process fails the wait at once.
-  - O(expected_version) and O(expected_commit) are optional extras: version strings are no proof of which build
+  - O(expected_version) and O(expected_commit) are optional extras, because version strings are no proof of which build
     runs (the real upstream build reports 12.0.0 in C(/api/v11/info) while its JAR manifest says 11.0.0, and its
     commit is C(unknown)).
   - Never reports C(changed).
@@ -64,7 +64,7 @@ options:
   started_after:
     description:
       - ISO-8601 date-time or epoch seconds (for example the output of C(date +%s.%N) taken just before the restart).
-      - With O(systemd_unit) or O(docker_container), fail unless the process started later: the unit's
+      - With O(systemd_unit) or O(docker_container), fail unless the process started later, by the unit's
         C(ExecMainStartTimestamp) (microseconds) or the container's C(State.StartedAt). This is identity by process.
       - Without them, fail unless C(runtime.start_time) of C(/api/v11/info) is later (a build that does not report
         it fails this check).
