@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything the sandbox and the test suite need:
 #   Debian packages, the pinned Python virtualenv, the collection link, the offline pip bootstrap for
-#   ansible-test, a running Docker engine, the test-node image and the stand-in service JAR.
+#   ansible-test, a running Docker engine, the test-node image, the stand-in service JAR and the real build's JAR.
 # Usage: scripts/setup.sh [--no-docker]
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -64,5 +64,10 @@ bash scripts/dockerd.sh
 bash tests/images/node/build.sh >/dev/null
 if [ -x tests/standin/build.sh ]; then
   bash tests/standin/build.sh >/dev/null
+fi
+# The real upstream build (docs/real-build.md): 3-7 minutes cold, then cached by source hash; also its variant JAR.
+if [ -f tests/realbuild/build.sh ]; then
+  bash tests/realbuild/build.sh --variant >/dev/null \
+    || die "the real Aurigraph build failed (tests/realbuild/build.sh; its reason is the line above)"
 fi
 log "setup complete"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import ssl
 import threading
@@ -39,6 +40,9 @@ TRANSIENT_STATUSES = (502, 503, 504)
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 8.0
 MAX_ERROR_DETAIL = 200
+# The real upstream build answers HTTP 500 with this error for paths it does not expose (instead of 404).
+MISSING_PATH_500_ERROR = "Business operation failed"
+TOKEN_ENV = "AURIGRAPH_API_TOKEN"
 
 # Indirections so that tests can replace time without touching the time module itself.
 _sleep = time.sleep
@@ -133,9 +137,11 @@ class Client(object):
 
     def __init__(self, api_url=DEFAULT_API_URL, api_token=None, api_username=None, api_password=None,
                  validate_certs=True, ca_path=None, client_cert=None, client_key=None,
-                 timeout=30, retries=3, sleep=None, clock=None):
+                 timeout=30, retries=3, sleep=None, clock=None, token_source=None):
         self.base_url = (api_url or DEFAULT_API_URL).rstrip("/")
         self.token = api_token or None
+        # Where the bearer token comes from, for error messages (never the token itself).
+        self.token_source = token_source or ("the api_token option" if self.token else None)
         self.username = api_username
         self.password = api_password
         self.validate_certs = validate_certs
@@ -167,6 +173,11 @@ class Client(object):
             timeout=params.get("timeout"),
             retries=params.get("retries"),
         )
+        token = params.get("api_token")
+        if token:
+            # env_fallback fills api_token from the environment when the option is not set.
+            from_env = os.environ.get(TOKEN_ENV) == token
+            kwargs["token_source"] = ("the %s environment variable" % TOKEN_ENV) if from_env else "the api_token option"
         kwargs.update(overrides)
         return cls(**kwargs)
 
@@ -211,6 +222,7 @@ class Client(object):
                     % (LOGIN_PATH, resp.status, errors.correlation_text(resp.correlation_id)),
                     "POST", LOGIN_PATH, resp.status, resp.correlation_id)
             self.token = token
+            self.token_source = "the login of api_username %s" % self.username
             return token
 
     def ssl_context(self):
@@ -326,16 +338,20 @@ class Client(object):
                     attempt += 1
                     self.sleep(wait)
                     continue
-            raise self._map_error(result, missing, attempt + 1)
+            raise self._map_error(result, missing, attempt + 1, auth=auth)
 
-    def _map_error(self, result, missing, attempts):
+    def _map_error(self, result, missing, attempts, auth=True):
         method, path, status, cid = result.method, result.path, result.status, result.correlation_id
         data = result.json
         detail = error_detail(data)
         if status in (401, 403):
-            return errors.AuthenticationError.build(method, path, status, cid, data)
+            sent = self.token_source if (auth and self.token) else None
+            return errors.AuthenticationError.build(method, path, status, cid, data, token_source=sent, detail=detail,
+                                                    auth_sent=auth)
         if status == 405 or (status == 404 and (missing == "endpoint" or detail is None)):
             return errors.EndpointMissingError.build(method, path, status, cid, data)
+        if status == 500 and missing == "endpoint" and detail == MISSING_PATH_500_ERROR:
+            return errors.EndpointMissingError.build(method, path, status, cid, data, detail=detail)
         if status == 404:
             return errors.NotFoundError.build(method, path, status, cid, data, detail)
         if status == 409:
@@ -344,10 +360,13 @@ class Client(object):
                                                     errors.correlation_text(cid)),
                 method, path, status, cid, data)
         if status >= 500:
+            hint = ""
+            if status == 500 and detail == MISSING_PATH_500_ERROR:
+                hint = "; the real Aurigraph build also answers this for paths it does not expose"
             return errors.ServerError(
-                "%s %s failed: HTTP %s%s after %d attempt%s (%s)"
+                "%s %s failed: HTTP %s%s after %d attempt%s%s (%s)"
                 % (method, path, status, " (%s)" % detail if detail else "", attempts,
-                   "" if attempts == 1 else "s", errors.correlation_text(cid)),
+                   "" if attempts == 1 else "s", hint, errors.correlation_text(cid)),
                 method, path, status, cid, data)
         return errors.ApiError(
             "%s %s returned HTTP %s%s (%s)"

@@ -47,17 +47,38 @@ class AuthenticationError(HttpError):
     """HTTP 401/403, or a login that returned no token."""
 
     @classmethod
-    def build(cls, method, path, status, correlation_id=None, body=None):
-        msg = "authentication failed: %s %s returned HTTP %s (%s)" % (method, path, status, _cid(correlation_id))
+    def build(cls, method, path, status, correlation_id=None, body=None, token_source=None, detail=None,
+              auth_sent=True):
+        """``token_source`` names where the bearer token came from (never its value); None when none was sent.
+        ``auth_sent`` is False for calls that carry no credentials on purpose (the login call itself)."""
+        why = ": %s" % detail if detail else ""
+        hint = ""
+        if token_source:
+            if detail:
+                hint = "; the bearer token from %s was refused" % token_source
+            else:
+                why = " with an empty body"
+                hint = ("; the bearer token from %s was refused (an empty 401 is how the real Aurigraph build's JWT "
+                        "layer refuses a token it did not issue)" % token_source)
+        elif auth_sent:
+            hint = ("; no bearer token was sent: set the api_token option or the AURIGRAPH_API_TOKEN environment "
+                    "variable")
+        msg = "authentication failed: %s %s returned HTTP %s%s%s (%s)" % (
+            method, path, status, why, hint, _cid(correlation_id))
         return cls(msg, method, path, status, correlation_id, body)
 
 
 class EndpointMissingError(HttpError):
-    """The service build does not expose the endpoint at all (HTTP 404/405 on a fixed path)."""
+    """The service build does not expose the endpoint at all (HTTP 404/405 on a fixed path, or the real build's
+    HTTP 500 "Business operation failed" on a path it lacks)."""
 
     @classmethod
-    def build(cls, method, path, status, correlation_id=None, body=None):
-        msg = "this Aurigraph build does not expose %s %s (HTTP %s)" % (method, path, status)
+    def build(cls, method, path, status, correlation_id=None, body=None, detail=None):
+        if detail:
+            msg = ("this Aurigraph build does not expose %s %s (HTTP %s \"%s\": the real build answers 500, not 404, "
+                   "for paths it lacks) (%s)" % (method, path, status, detail, _cid(correlation_id)))
+        else:
+            msg = "this Aurigraph build does not expose %s %s (HTTP %s)" % (method, path, status)
         return cls(msg, method, path, status, correlation_id, body)
 
 

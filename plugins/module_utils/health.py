@@ -7,9 +7,15 @@ The wait loop polls only ``/q/health/<probe>`` (not rate-limited; HTTP 503 means
 with a capped back-off. ``/api/v11/health`` and ``/api/v11/info`` (rate-limited) are read once each
 afterwards. A systemd unit or Docker container can be watched while waiting so that a crashed JVM fails
 the wait at once instead of after the whole timeout.
+
+Identity by process, not by version string: after the wait, :meth:`ProcessWatch.identity` reads who is
+behind the service (the unit's main PID, its start time and command line; the container's image id and
+start time) and :func:`identity_problems` decides whether that is the release just switched to.
 """
 
 from __future__ import annotations
+
+import re
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
 from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import iso, parse_time
@@ -75,6 +81,89 @@ def parse_unit_state(output):
     return fields
 
 
+def parse_systemd_timestamp(value):
+    """Epoch seconds from a ``systemctl show`` timestamp, or None when unset.
+
+    Accepts ``Mon 2026-11-30 02:40:00.123456 UTC`` (``--timestamp=us+utc``), the same without fraction,
+    ``@1795999200`` (``--timestamp=unix``) and an empty value or ``n/a`` (never started).
+    """
+    text = (value or "").strip()
+    if not text or text.lower() == "n/a":
+        return None
+    if text.startswith("@"):
+        return parse_time(text[1:])
+    match = re.match(r"^(?:[A-Za-z]{3} )?(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) ?(UTC|GMT|Z)?$", text)
+    if not match:
+        return None
+    return parse_time(match.group(1) + "Z")
+
+
+def normalise_image_id(value):
+    """``sha256:<hex>`` -> ``<hex>`` (lower case); None for an empty value."""
+    text = str(value or "").strip().lower()
+    if text.startswith("sha256:"):
+        text = text[len("sha256:"):]
+    return text or None
+
+
+def jar_of_cmdline(argv):
+    """The argument after ``-jar`` in a JVM command line, or None."""
+    for index, arg in enumerate(argv or []):
+        if arg == "-jar" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def identity_problems(process, expected_jar=None, expected_image=None, started_after=None):
+    """Why the process behind the service is not the expected release: a list of one-line reasons.
+
+    ``process`` is what :meth:`ProcessWatch.identity` returned: ``kind`` (``systemd``/``docker``),
+    ``name``, ``pid``, ``started`` (epoch seconds or None), ``jar`` (systemd: the path after ``-jar``
+    in the main process's command line), ``image_id`` (docker). An empty list means: proven.
+    """
+    problems = []
+    kind = process.get("kind")
+    what = "the main process of the unit %s" % process.get("name") if kind == "systemd" \
+        else "the container %s" % process.get("name")
+    if kind == "systemd" and not process.get("pid"):
+        return ["the unit %s has no running main process" % process.get("name")]
+    if started_after is not None:
+        started = process.get("started")
+        if started is None:
+            problems.append("%s reports no start time, so it cannot be proven to have started after the switch (%s)"
+                            % (what, iso(started_after)))
+        elif started <= started_after:
+            problems.append("%s (PID %s) started at %s, not after the switch at %s: the service was not restarted"
+                            % (what, process.get("pid") or "?", iso(started), iso(started_after)))
+    if expected_jar:
+        if kind != "systemd":
+            problems.append("expected_jar needs systemd_unit")
+        else:
+            actual = process.get("jar")
+            if actual is None:
+                command = " ".join(process.get("cmdline") or []) or "?"
+                problems.append("%s (PID %s) runs no -jar: %s" % (what, process.get("pid"), command))
+            elif actual != expected_jar:
+                problems.append("%s (PID %s) runs %s, not the release's JAR %s" % (
+                    what, process.get("pid"), actual, expected_jar))
+    if expected_image:
+        if kind != "docker":
+            problems.append("expected_image needs docker_container")
+        else:
+            expected = normalise_image_id(expected_image)
+            actual = normalise_image_id(process.get("image_id"))
+            if actual is None or not (actual == expected or (len(expected) >= 12 and actual.startswith(expected))):
+                problems.append("%s runs image %s, not the release's image %s" % (
+                    what, process.get("image_id") or "?", expected_image))
+    return problems
+
+
+def _read_cmdline(pid):
+    with open("/proc/%d/cmdline" % int(pid), "rb") as handle:
+        raw = handle.read()
+    return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
+
+
 class ProcessWatch(object):
     """Fail-fast check of the process behind the service (a systemd unit or a Docker container).
 
@@ -82,9 +171,10 @@ class ProcessWatch(object):
     :meth:`check` returns None while the process may still come up, or a one-line failure message.
     """
 
-    def __init__(self, run_command, get_bin_path, systemd_unit=None, docker_container=None):
+    def __init__(self, run_command, get_bin_path, systemd_unit=None, docker_container=None, read_cmdline=None):
         self.run_command = run_command
         self.get_bin_path = get_bin_path
+        self.read_cmdline = read_cmdline or _read_cmdline
         self.systemd_unit = systemd_unit
         self.docker_container = docker_container
         self.last_state = None
@@ -143,6 +233,44 @@ class ProcessWatch(object):
         first = self.first_restarts.setdefault(key, count)
         return max(count - first, 0)
 
+    def identity(self):
+        """Who serves: a dict for :func:`identity_problems`; raises DltError when it cannot be read."""
+        if self.systemd_unit:
+            return self._unit_identity()
+        return self._container_identity()
+
+    def _unit_identity(self):
+        unit = self.systemd_unit
+        rc, out, err = self.run_command([self._binary("systemctl"), "show", "--timestamp=us+utc", "-p",
+                                         "MainPID,ExecMainStartTimestamp,ActiveState,SubState", unit])
+        if rc != 0:
+            raise errors.DltError("cannot query the unit %s: %s" % (unit, " ".join((err or out or "rc=%s" % rc).split())))
+        fields = parse_unit_state(out)
+        pid = _int_or_none(fields.get("MainPID")) or None
+        process = dict(kind="systemd", name=unit, pid=pid, state="%s/%s" % (fields.get("ActiveState", "unknown"),
+                                                                            fields.get("SubState", "unknown")),
+                       started=parse_systemd_timestamp(fields.get("ExecMainStartTimestamp")),
+                       cmdline=[], jar=None, image_id=None)
+        if pid:
+            try:
+                process["cmdline"] = self.read_cmdline(pid)
+            except (IOError, OSError) as exc:
+                raise errors.DltError("cannot read the command line of PID %s (main process of %s): %s"
+                                      % (pid, unit, exc))
+            process["jar"] = jar_of_cmdline(process["cmdline"])
+        return process
+
+    def _container_identity(self):
+        name = self.docker_container
+        rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f",
+                                         "{{.Image}} {{.State.StartedAt}} {{.State.Pid}} {{.State.Status}}", name])
+        if rc != 0:
+            raise errors.DltError("cannot inspect the container %s: %s" % (name, " ".join((err or out or "rc=%s" % rc).split())))
+        parts = (out or "").split()
+        parts += [""] * (4 - len(parts))
+        return dict(kind="docker", name=name, image_id=parts[0] or None, started=parse_time(parts[1]),
+                    pid=_int_or_none(parts[2]) or None, state=parts[3] or "unknown", cmdline=[], jar=None)
+
     def _check_container(self):
         name = self.docker_container
         rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f",
@@ -177,6 +305,7 @@ class HealthResult(object):
         self.checks = []
         self.api_health = None
         self.info = None
+        self.process = None
         self.elapsed = 0.0
 
     @property
@@ -211,7 +340,7 @@ class HealthResult(object):
     def as_dict(self):
         return dict(status=self.status, ready=self.ready, checks=self.checks, api_health=self.api_health,
                     version=self.version, commit=self.commit, start_time=self.start_time, info=self.info,
-                    elapsed=round(self.elapsed, 1))
+                    process=self.process, elapsed=round(self.elapsed, 1))
 
 
 class HealthFailure(errors.DltError):
@@ -226,7 +355,8 @@ class HealthChecker(object):
     """Readiness wait and verification. ``client`` is an api.Client (its sleep/clock are used)."""
 
     def __init__(self, client, wait_for="none", timeout=120, interval=2, expected_version=None,
-                 expected_commit=None, started_after=None, require_components_up=None, watch=None):
+                 expected_commit=None, started_after=None, require_components_up=None, watch=None,
+                 expected_jar=None, expected_image=None):
         if wait_for not in PROBES:
             raise errors.ValidationError("wait_for must be one of %s" % ", ".join(sorted(PROBES)))
         if timeout is None or timeout <= 0:
@@ -249,6 +379,17 @@ class HealthChecker(object):
             require_components_up = wait_for != "none"
         self.require_components_up = require_components_up
         self.watch = watch
+        self.expected_jar = expected_jar or None
+        self.expected_image = expected_image or None
+        if self.expected_jar and not (watch and watch.systemd_unit):
+            raise errors.ValidationError("expected_jar needs systemd_unit (the unit whose main process runs the JAR)")
+        if self.expected_image and not (watch and watch.docker_container):
+            raise errors.ValidationError("expected_image needs docker_container (the container that runs the image)")
+
+    @property
+    def by_process(self):
+        """Identity is checked on the process (unit/container) rather than on /api/v11/info."""
+        return bool(self.watch) and bool(self.expected_jar or self.expected_image or self.started_after is not None)
 
     # -------------------------------------------------------------- probes
     def read_probe(self, path, deadline, retries=0):
@@ -288,6 +429,14 @@ class HealthChecker(object):
             if self.wait_for != "none" or self.expected_version or self.expected_commit or self.started_after:
                 fail("%s is %s but reading the service state failed: %s" % (path, result.status, exc))
             raise
+        if self.by_process:
+            try:
+                result.process = self.watch.identity()
+            except errors.DltError as exc:
+                fail("%s is %s but the process behind it cannot be identified: %s" % (path, result.status, exc))
+            problems = identity_problems(result.process, self.expected_jar, self.expected_image, self.started_after)
+            if problems:
+                fail("the service answers but is not the expected release: %s" % "; ".join(problems))
         self._verify(result, fail)
         result.elapsed = clock() - started
         return result
@@ -352,7 +501,7 @@ class HealthChecker(object):
             if actual is None or str(actual).strip() != expected:
                 fail("commit mismatch: expected %s, service reports %s"
                      % (expected, actual if actual not in (None, "") else "no commit_hash"))
-        if self.started_after is not None:
+        if self.started_after is not None and not self.by_process:
             actual = parse_time(result.start_time)
             if actual is None:
                 fail("cannot check started_after: /api/v11/info reports no usable runtime.start_time (%r)"

@@ -16,8 +16,14 @@ description:
   - With O(wait_for) it polls only the chosen C(/q/health/<probe>) (not rate-limited; HTTP 503 means DOWN) with a
     capped back-off until it is UP or O(timeout) has passed, then reads C(/api/v11/health) and C(/api/v11/info)
     once each (both are rate-limited; HTTP 429 is retried within the budget).
-  - It can then verify the version, the commit and that the process restarted, so deploy roles use it as their
-    health gate. With O(systemd_unit) or O(docker_container) a crashed process fails the wait at once.
+  - It then proves the identity of what answers (B(identity by process)), so deploy roles use it as their health
+    gate. With O(systemd_unit) and O(expected_jar) the unit's main process must run that JAR (its
+    C(/proc/<pid>/cmdline) has C(-jar <expected_jar>)); with O(docker_container) and O(expected_image) the
+    container must run that image id; with O(started_after) the process (unit main process or container) must have
+    started after that moment. With O(systemd_unit) or O(docker_container) a crashed process fails the wait at once.
+  - O(expected_version) and O(expected_commit) are optional extras, because version strings are no proof of which build
+    runs (the real upstream build reports 12.0.0 in C(/api/v11/info) while its JAR manifest says 11.0.0, and its
+    commit is C(unknown)).
   - Never reports C(changed).
 author:
   - Aurigraph DLT contributors (@aurigraph)
@@ -47,7 +53,8 @@ options:
   expected_version:
     description:
       - Fail unless C(/api/v11/info) reports this version in C(build.version) or C(platform.version).
-      - Real builds hard-code these; use O(expected_commit) or O(started_after) to prove a new release runs.
+      - An optional extra. Real builds hard-code these (the upstream build reports 12.0.0 while its manifest says
+        11.0.0); prove a new release runs with O(expected_jar)/O(expected_image) and O(started_after).
     type: str
   expected_commit:
     description:
@@ -56,8 +63,22 @@ options:
     type: str
   started_after:
     description:
-      - ISO-8601 date-time or epoch seconds. Fail unless C(runtime.start_time) of C(/api/v11/info) is later,
-        which proves the process restarted after a swap.
+      - ISO-8601 date-time or epoch seconds (for example the output of C(date +%s.%N) taken just before the restart).
+      - With O(systemd_unit) or O(docker_container), fail unless the process started later, by the unit's
+        C(ExecMainStartTimestamp) (microseconds) or the container's C(State.StartedAt). This is identity by process.
+      - Without them, fail unless C(runtime.start_time) of C(/api/v11/info) is later (a build that does not report
+        it fails this check).
+    type: str
+  expected_jar:
+    description:
+      - Absolute path of the release's JAR (whose sha256 the deploy verified). Needs O(systemd_unit).
+      - After the wait, fail unless the unit's C(MainPID) runs C(-jar <expected_jar>) (read from
+        C(/proc/<pid>/cmdline), so the module needs to run as root or as the service user).
+    type: path
+  expected_image:
+    description:
+      - Image id (C(sha256:...), or a prefix of at least 12 hex digits) of the release. Needs O(docker_container).
+      - After the wait, fail unless the container's C(.Image) is this id.
     type: str
   require_components_up:
     description:
@@ -97,6 +118,7 @@ EXAMPLES = r"""
     expected_commit: "{{ release_commit }}"
     started_after: "{{ swap_time }}"
     systemd_unit: aurigraph-v11
+    expected_jar: /opt/aurigraph/v11/releases/12.0.0-1a2b3c4d-5e6f7a/aurigraph-v11-standalone-12.0.0-runner.jar
 """
 
 RETURN = r"""
@@ -140,6 +162,17 @@ info:
   description: The raw C(/api/v11/info) document.
   returned: when read
   type: dict
+process:
+  description:
+    - The process behind the service, read after the wait when identity by process is requested (O(expected_jar),
+      O(expected_image) or O(started_after) with O(systemd_unit)/O(docker_container)); else null.
+    - C(kind) (systemd or docker), C(name), C(pid), C(state), C(started) (epoch seconds), C(cmdline) and C(jar)
+      (systemd), C(image_id) (docker).
+  returned: always
+  type: dict
+  sample: {"kind": "systemd", "name": "aurigraph-v11.service", "pid": 4242, "state": "active/running",
+           "started": 1795999200.123456, "jar": "/opt/aurigraph/v11/releases/r1/app.jar",
+           "cmdline": ["/usr/bin/java", "-jar", "/opt/aurigraph/v11/releases/r1/app.jar"], "image_id": null}
 elapsed:
   description: Seconds spent by the module.
   returned: always
@@ -164,12 +197,14 @@ def main():
             require_components_up=dict(type="bool"),
             systemd_unit=dict(type="str"),
             docker_container=dict(type="str"),
+            expected_jar=dict(type="path"),
+            expected_image=dict(type="str"),
         ),
         spec_overrides=dict(timeout=dict(type="int", default=120)),
     )
     params = module.params
     empty = dict(status="UNKNOWN", ready=False, checks=[], api_health=None, version=None, commit=None,
-                 start_time=None, info=None, elapsed=0.0)
+                 start_time=None, info=None, process=None, elapsed=0.0)
     try:
         client = Client.from_module(module, timeout=min(params["timeout"], 30))
         watch = ProcessWatch(module.run_command, module.get_bin_path,
@@ -178,7 +213,7 @@ def main():
             client, wait_for=params["wait_for"], timeout=params["timeout"], interval=params["interval"],
             expected_version=params["expected_version"], expected_commit=params["expected_commit"],
             started_after=params["started_after"], require_components_up=params["require_components_up"],
-            watch=watch)
+            watch=watch, expected_jar=params["expected_jar"], expected_image=params["expected_image"])
         result = checker.run()
     except HealthFailure as exc:
         module.fail_json(msg=str(exc), changed=False, **exc.result.as_dict())

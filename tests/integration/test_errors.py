@@ -89,8 +89,9 @@ def test_authentication_failure_message(base_jar, playbook):
         run = playbook([{"name": "bl", "aurigraph.dlt.token_blacklist": {"token_hashes": [fresh_hash()]}}], svc.url,
                        token="wrong-token-value")
         msg = run.result("bl")["msg"]
-        assert re.match(r"^authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP 401 "
-                        r"\(correlation id [^)]+\)$", msg), msg
+        assert re.match(r"^authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP 401: "
+                        r"Invalid, expired or revoked token; the bearer token from the (api_token option|"
+                        r"AURIGRAPH_API_TOKEN environment variable) was refused \(correlation id [^)]+\)$", msg), msg
         assert "wrong-token-value" not in run.stdout
     finally:
         svc.close()

@@ -35,7 +35,7 @@ from typing import Any, Mapping
 HERE = Path(__file__).resolve().parent
 JAR_PREFIX = "aurigraph-v11-standalone-"
 FAULTS = ("none", "ready-down", "exit-on-start", "slow-start", "wrong-version",
-          "no-token-endpoints", "flaky", "health-quirk")
+          "no-token-endpoints", "flaky", "health-quirk", "missing-500", "cwd-keystore", "jwt-401", "real-quirks")
 
 __all__ = ["StandIn", "StandInError", "WebSocketClient", "build_base", "make_release", "free_port", "http_request",
            "FAULTS"]
@@ -135,8 +135,9 @@ class StandIn:
     def __init__(self, jar: str | os.PathLike, env: Mapping[str, str] | None = None, http_port: int | None = None,
                  grpc_port: int | None = None, data_dir: str | os.PathLike | None = None, java: str = "java",
                  jvm_args: list[str] | None = None, https_port: int | None = None,
-                 ca_file: str | os.PathLike | None = None) -> None:
+                 ca_file: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> None:
         self.jar = str(jar)
+        self.cwd = str(cwd) if cwd else None
         self.http_port = http_port or free_port()
         self.grpc_port = grpc_port or free_port()
         self.https_port = https_port
@@ -210,7 +211,7 @@ class StandIn:
         self._log_fh = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([self.java, *self.jvm_args, "-jar", self.jar], env=env,
                                      stdout=self._log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     start_new_session=True, cwd=self.cwd)
         if wait:
             self.wait_until(wait_for, timeout)
         return self

@@ -88,3 +88,46 @@ def test_health_quirk_via_env_override(fresh):
     assert isinstance(body["checks"], dict) and body["checks"]["database"] == "UP"
     assert {"timestamp", "version", "uptime"} <= set(body)
     assert s.request("GET", "/q/health/ready")[0] == 503
+
+
+# ---- the real upstream build's quirks (docs/real-build.md), each a fault; "real-quirks" switches all on
+@pytest.mark.parametrize("fault", ["missing-500", "real-quirks"])
+def test_missing_500(fresh, fault, tmp_path):
+    s = fresh(fault=fault, cwd=tmp_path)
+    token = None if fault == "real-quirks" else ADMIN_TOKEN
+    status, hdrs, body = s.request("POST", "/api/v11/auth/tokens/blacklist/check", {"tokenHash": "a" * 64}, token=token)
+    assert status == 500 and body == {"error": "Business operation failed"}
+    assert hdrs.get("X-Correlation-Id")
+    if fault == "missing-500":
+        assert s.request("GET", "/api/v11/auth/tokens/active?userId=u", token=ADMIN_TOKEN)[0] == 200
+
+
+def test_jwt_401(fresh):
+    s = fresh(fault="jwt-401")
+    status, _hdrs, body = s.request("GET", "/api/v11/bridge/transfers", token=ADMIN_TOKEN)
+    assert status == 401 and body in (None, "", b"")  # the JWT layer's empty 401, even for a configured token
+    status, _hdrs, body = s.request("GET", "/api/v11/bridge/transfers")
+    assert status == 401 and body == {"error": "Missing Authorization header"}
+    assert s.request("GET", "/api/v11/info", token=ADMIN_TOKEN)[0] == 200  # public paths stay public
+
+
+def test_cwd_keystore_writes_into_the_working_directory(fresh, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    fresh(fault="cwd-keystore", cwd=work)
+    assert (work / "~" / ".aurigraph" / "keys" / "node.key").is_file()
+
+
+def test_cwd_keystore_dies_in_a_read_only_working_directory(fresh, tmp_path):
+    import os
+    if os.geteuid() == 0:
+        # root ignores directory modes: a file in the way makes the directory impossible to create instead
+        work = tmp_path / "ro"
+        work.mkdir()
+        (work / "~").write_text("not a directory")
+    else:
+        work = tmp_path / "ro"
+        work.mkdir(mode=0o555)
+    s = fresh(fault="cwd-keystore", cwd=work, wait=False)
+    assert s.wait_exit(60) == 1
+    assert "Key management initialization failed" in s.log_text()

@@ -58,13 +58,14 @@ def test_auth_errors(fake_api, clock, status):
     with pytest.raises(errors.AuthenticationError) as exc:
         make().post_json(BL, {})
     assert str(exc.value) == (
-        "authentication failed: POST /api/v11/auth/tokens/blacklist returned HTTP %s (correlation id abc-123)" % status)
+        "authentication failed: POST /api/v11/auth/tokens/blacklist returned HTTP %s: Unauthorized; the bearer token "
+        "from the api_token option was refused (correlation id abc-123)" % status)
     assert len(fake_api.calls) == 1  # never retried
 
 
 def test_auth_error_without_correlation_id(fake_api, clock):
     fake_api.add("GET", "/x", reply(401, {"error": "no"}, correlation_id=None))
-    with pytest.raises(errors.AuthenticationError, match=r"returned HTTP 401 \(no correlation id\)$"):
+    with pytest.raises(errors.AuthenticationError, match=r"returned HTTP 401: no; .* \(no correlation id\)$"):
         make().request("GET", "/x")
 
 
@@ -217,7 +218,7 @@ def test_login_then_bearer(fake_api, clock):
 def test_login_failure_and_missing_endpoint(fake_api, clock):
     fake_api.add("POST", "/api/v11/auth/login", reply(401, {"error": "bad credentials"}, correlation_id="L"))
     with pytest.raises(errors.AuthenticationError, match=r"^authentication failed: POST /api/v11/auth/login "
-                                                         r"returned HTTP 401 \(correlation id L\)$"):
+                                                         r"returned HTTP 401: bad credentials \(correlation id L\)$"):
         Client(api_username="a", api_password="b").get_json("/x")
     fake_api.add("POST", "/api/v11/auth/login", reply(404, raw=b""))
     with pytest.raises(errors.EndpointMissingError, match="does not expose POST /api/v11/auth/login"):
@@ -249,3 +250,35 @@ def test_unreadable_ca_path_is_a_clear_tls_error(fake_api, clock, tmp_path, monk
         make(api_url="https://h:9443", ca_path=missing).request("GET", "/x")
     assert str(exc.value).startswith("cannot set up TLS (ca_path %s, client_cert -, client_key -): " % missing)
     assert fake_api.calls == []
+
+
+def test_real_build_500_on_fixed_path_is_missing_endpoint(fake_api, clock):
+    fake_api.add("GET", BL + "/stats", reply(500, {"error": "Business operation failed"}, correlation_id="r1"))
+    with pytest.raises(errors.EndpointMissingError) as exc:
+        make().get_json(BL + "/stats", missing="endpoint")
+    assert str(exc.value) == ('this Aurigraph build does not expose GET %s/stats (HTTP 500 "Business operation failed": '
+                              'the real build answers 500, not 404, for paths it lacks) (correlation id r1)' % BL)
+    assert exc.value.status == 500 and len(fake_api.calls) == 1
+
+
+def test_real_build_500_on_resource_path_stays_server_error_with_hint(fake_api, clock):
+    fake_api.add("GET", "/api/v11/bridge/status/b1", reply(500, {"error": "Business operation failed"}, correlation_id=None))
+    with pytest.raises(errors.ServerError, match=r"HTTP 500 \(Business operation failed\) after 1 attempt; the real "
+                                                 r"Aurigraph build also answers this for paths it does not expose"):
+        make().get_json("/api/v11/bridge/status/b1")
+
+
+def test_token_source_never_the_value(fake_api, clock):
+    fake_api.add("GET", "/x", reply(401, raw=b"", correlation_id=None))
+    with pytest.raises(errors.AuthenticationError) as exc:
+        make(token_source="the AURIGRAPH_API_TOKEN environment variable").get_json("/x")
+    assert "secret-token" not in str(exc.value)
+    assert "returned HTTP 401 with an empty body; the bearer token from the AURIGRAPH_API_TOKEN environment variable" \
+        in str(exc.value)
+
+
+def test_login_token_source(fake_api, clock):
+    fake_api.add("POST", "/api/v11/auth/login", reply(200, {"token": "jwt"}))
+    fake_api.add("GET", "/x", reply(401, raw=b"", correlation_id=None))
+    with pytest.raises(errors.AuthenticationError, match="the bearer token from the login of api_username ops was refused"):
+        Client(api_username="ops", api_password="pw").get_json("/x")

@@ -340,3 +340,160 @@ def test_tls_error_not_waited_out(fake_api, clock):
 def test_invalid_arguments(kw, match):
     with pytest.raises(errors.ValidationError, match=match):
         checker(**kw)
+
+
+# ------------------------------------------------------------------ identity by process
+from ansible_collections.aurigraph.dlt.plugins.module_utils.health import (  # noqa: E402
+    identity_problems, jar_of_cmdline, parse_systemd_timestamp)
+
+JAR = "/opt/aurigraph/v11/releases/12.0.0-aaaaaaaa-bbbbbb/aurigraph-v11-standalone-12.0.0-runner.jar"
+OLD_JAR = "/opt/aurigraph/v11/releases/12.0.0-cccccccc-dddddd/aurigraph-v11-standalone-12.0.0-runner.jar"
+UNIT_ACTIVE = (0, "ActiveState=active\nSubState=running\nResult=success\nExecMainStatus=0\nNRestarts=0\n", "")
+
+
+def unit_identity(pid=4242, started="Mon 2026-11-30 02:40:00.500000 UTC"):
+    return (0, "MainPID=%s\nExecMainStartTimestamp=%s\nActiveState=active\nSubState=running\n" % (pid, started), "")
+
+
+def cmdline_of(argv):
+    calls = []
+
+    def read(pid):
+        calls.append(pid)
+        return list(argv)
+    read.calls = calls
+    return read
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Mon 2026-11-30 02:40:00.500000 UTC", parse_time("2026-11-30T02:40:00.5Z")),
+    ("Mon 2026-11-30 02:40:00 UTC", parse_time("2026-11-30T02:40:00Z")),
+    ("@1795999200", 1795999200.0),
+    ("", None),
+    ("n/a", None),
+    ("garbage", None),
+])
+def test_parse_systemd_timestamp(value, expected):
+    assert parse_systemd_timestamp(value) == expected
+
+
+def test_jar_of_cmdline():
+    assert jar_of_cmdline(["/usr/bin/java", "-Xmx1g", "-jar", JAR, "--x"]) == JAR
+    assert jar_of_cmdline(["/usr/bin/java", "-cp", "a.jar", "Main"]) is None
+    assert jar_of_cmdline(["java", "-jar"]) is None
+
+
+def test_identity_proven_for_the_release_jar_started_after_the_switch(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity()])
+    read = cmdline_of(["/usr/bin/java", "-Xmx768m", "-jar", JAR])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="aurigraph-v11.service", read_cmdline=read)
+    result = checker(wait_for="ready", watch=watch, expected_jar=JAR,
+                     started_after=str(parse_time("2026-11-30T02:39:59Z"))).run()
+    assert result.process["pid"] == 4242 and result.process["jar"] == JAR
+    assert result.as_dict()["process"]["kind"] == "systemd"
+    assert runner.commands[-1] == ["/usr/bin/systemctl", "show", "--timestamp=us+utc", "-p",
+                                   "MainPID,ExecMainStartTimestamp,ActiveState,SubState", "aurigraph-v11.service"]
+    assert read.calls == [4242]
+
+
+def test_identity_no_runtime_start_time_needed_with_a_unit(fake_api, clock):
+    # The real build's /api/v11/info has no runtime.start_time: the unit's start time is the proof.
+    service(fake_api, info={"name": "Aurigraph V12", "version": "12.0.0", "commit": "unknown"})
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity()])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="svc", read_cmdline=cmdline_of(["java", "-jar", JAR]))
+    assert checker(wait_for="ready", watch=watch, expected_jar=JAR, expected_version="12.0.0",
+                   started_after="2026-11-30T02:40:00Z").run().ready
+
+
+def test_identity_old_jar_fails(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity()])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="svc", read_cmdline=cmdline_of(["java", "-jar", OLD_JAR]))
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", watch=watch, expected_jar=JAR).run()
+    assert str(exc.value) == ("the service answers but is not the expected release: the main process of the unit svc "
+                              "(PID 4242) runs %s, not the release's JAR %s" % (OLD_JAR, JAR))
+    assert exc.value.result.process["jar"] == OLD_JAR
+
+
+def test_identity_process_started_before_the_switch_fails(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity(started="Mon 2026-11-30 02:40:00.500000 UTC")])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="svc", read_cmdline=cmdline_of(["java", "-jar", JAR]))
+    with pytest.raises(HealthFailure, match=r"\(PID 4242\) started at 2026-11-30T02:40:00Z, not after the switch at "
+                                            r"2026-11-30T02:40:00Z: the service was not restarted"):
+        checker(wait_for="ready", watch=watch, expected_jar=JAR,
+                started_after=str(parse_time("2026-11-30T02:40:00.6Z"))).run()
+
+
+def test_identity_no_main_pid_fails(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity(pid=0, started="")])
+    watch = ProcessWatch(runner, bin_path, systemd_unit="svc", read_cmdline=cmdline_of([]))
+    with pytest.raises(HealthFailure, match=r"not the expected release: the unit svc has no running main process$"):
+        checker(wait_for="ready", watch=watch, expected_jar=JAR).run()
+
+
+def test_identity_unreadable_cmdline_fails_clearly(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE, unit_identity()])
+
+    def unreadable(pid):
+        raise OSError(13, "Permission denied")
+    watch = ProcessWatch(runner, bin_path, systemd_unit="svc", read_cmdline=unreadable)
+    with pytest.raises(HealthFailure, match=r"^/q/health/ready is UP but the process behind it cannot be identified: "
+                                            r"cannot read the command line of PID 4242 \(main process of svc\)"):
+        checker(wait_for="ready", watch=watch, expected_jar=JAR).run()
+
+
+def test_identity_not_read_without_identity_options(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([UNIT_ACTIVE])
+    result = checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, systemd_unit="svc")).run()
+    assert result.process is None and len(runner.commands) == 1
+
+
+@pytest.mark.parametrize("image,expected,ok", [
+    ("sha256:" + "ab" * 32, "sha256:" + "ab" * 32, True),
+    ("sha256:" + "ab" * 32, "ab" * 6, True),
+    ("sha256:" + "ab" * 32, "sha256:" + "cd" * 32, False),
+    ("sha256:" + "ab" * 32, "abab", False),  # too short a prefix proves nothing
+])
+def test_identity_docker_image(fake_api, clock, image, expected, ok):
+    service(fake_api)
+    runner = FakeRunner([(0, "running 0 0\n", ""), (0, "%s 2026-11-30T02:40:01.123456789Z 777 running\n" % image, "")])
+    watch = ProcessWatch(runner, bin_path, docker_container="aurigraph")
+    run = checker(wait_for="ready", watch=watch, expected_image=expected, started_after="2026-11-30T02:40:00Z").run
+    if ok:
+        assert run().process["image_id"] == image
+        assert runner.commands[-1] == ["/usr/bin/docker", "inspect", "-f",
+                                       "{{.Image}} {{.State.StartedAt}} {{.State.Pid}} {{.State.Status}}", "aurigraph"]
+    else:
+        with pytest.raises(HealthFailure, match=r"the container aurigraph runs image %s, not the release's image %s$"
+                                                % (image, expected)):
+            run()
+
+
+def test_identity_docker_started_before_switch(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([(0, "running 0 0\n", ""), (0, "sha256:%s 2026-11-30T02:39:00Z 777 running\n" % ("ab" * 32), "")])
+    watch = ProcessWatch(runner, bin_path, docker_container="c")
+    with pytest.raises(HealthFailure, match=r"the container c \(PID 777\) started at 2026-11-30T02:39:00Z, not after"):
+        checker(wait_for="ready", watch=watch, started_after="2026-11-30T02:40:00Z").run()
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(expected_jar=JAR), "expected_jar needs systemd_unit"),
+    (dict(expected_image="sha256:abc"), "expected_image needs docker_container"),
+])
+def test_identity_options_need_their_watch(kw, match):
+    with pytest.raises(errors.ValidationError, match=match):
+        checker(wait_for="ready", **kw)
+
+
+def test_identity_problems_lists_every_reason():
+    process = dict(kind="systemd", name="svc", pid=1, started=10.0, jar=OLD_JAR, cmdline=["java", "-jar", OLD_JAR])
+    problems = identity_problems(process, expected_jar=JAR, started_after=20.0)
+    assert len(problems) == 2
+    assert identity_problems(dict(process, jar=JAR, started=30.0), expected_jar=JAR, started_after=20.0) == []

@@ -128,7 +128,8 @@ def test_needs_ids_or_threshold(fake_api, clock, capsys):
 def test_auth_failure(fake_api, clock, capsys):
     fake_api.add("GET", LIST, reply(401, {"error": "Unauthorized"}, correlation_id="x1"))
     result = run_module(bridge_retry.main, dict(api_token=TOKEN, stuck_older_than="1h"), capsys)
-    assert result["msg"] == "authentication failed: GET /api/v11/bridge/transfers returned HTTP 401 (correlation id x1)"
+    assert result["msg"] == ("authentication failed: GET /api/v11/bridge/transfers returned HTTP 401: Unauthorized; "
+                             "the bearer token from the api_token option was refused (correlation id x1)")
 
 
 def test_wait(fake_api, clock, capsys):

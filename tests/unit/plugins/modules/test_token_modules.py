@@ -111,9 +111,64 @@ def test_missing_runbook_endpoint_message(fake_api, clock, capsys):
 def test_auth_failure_message(fake_api, clock, capsys, status):
     fake_api.add("POST", BL + "/check", reply(status, {"error": "Unauthorized"}, correlation_id="c-77"))
     result = run_module(token_blacklist.main, args(token_hashes=[H1]), capsys)
-    assert result["msg"] == ("authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP %s "
+    assert result["msg"] == ("authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP %s: "
+                             "Unauthorized; the bearer token from the api_token option was refused "
                              "(correlation id c-77)" % status)
     assert_no_secrets(result)
+
+
+def test_real_build_500_for_a_missing_path_reads_as_missing_endpoint(fake_api, clock, capsys):
+    # The real upstream build answers HTTP 500 {"error":"Business operation failed"} for paths it lacks.
+    fake_api.add("POST", BL + "/check", reply(500, {"error": "Business operation failed"}, correlation_id=None))
+    result = run_module(token_blacklist.main, args(token_hashes=[H1]), capsys)
+    assert result.failed
+    assert result["msg"] == ("this Aurigraph build does not expose POST /api/v11/auth/tokens/blacklist/check "
+                             "(HTTP 500 \"Business operation failed\": the real build answers 500, not 404, for paths "
+                             "it lacks) (no correlation id)")
+    assert len(fake_api.calls) == 1  # a 500 is not retried
+    assert_no_secrets(result)
+
+
+def test_other_500_stays_a_server_error(fake_api, clock, capsys):
+    fake_api.add("POST", BL + "/check", reply(500, {"error": "NullPointerException"}, correlation_id="c-9"))
+    result = run_module(token_blacklist.main, args(token_hashes=[H1]), capsys)
+    assert result["msg"] == ("POST /api/v11/auth/tokens/blacklist/check failed: HTTP 500 (NullPointerException) "
+                             "after 1 attempt (correlation id c-9)")
+
+
+def test_refused_bearer_token_from_the_option_names_its_source(fake_api, clock, capsys, monkeypatch):
+    monkeypatch.delenv("AURIGRAPH_API_TOKEN", raising=False)
+    fake_api.add("POST", BL + "/check", reply(401, raw=b"", correlation_id=None))
+    result = run_module(token_blacklist.main, args(token_hashes=[H1]), capsys)
+    assert result["msg"] == (
+        "authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP 401 with an empty body; "
+        "the bearer token from the api_token option was refused (an empty 401 is how the real Aurigraph build's "
+        "JWT layer refuses a token it did not issue) (no correlation id)")
+    assert_no_secrets(result)
+
+
+def test_refused_bearer_token_from_the_environment_names_its_source(fake_api, clock, capsys, monkeypatch):
+    monkeypatch.setenv("AURIGRAPH_API_TOKEN", TOKEN)
+    fake_api.add("POST", BL + "/check", reply(401, raw=b"", correlation_id=None))
+    kw = args(token_hashes=[H1])
+    del kw["api_token"]
+    result = run_module(token_blacklist.main, kw, capsys)
+    assert result.failed
+    assert "the bearer token from the AURIGRAPH_API_TOKEN environment variable was refused" in result["msg"]
+    assert fake_api.calls[0].headers["Authorization"] == "Bearer " + TOKEN
+    assert_no_secrets(result)
+
+
+def test_no_token_at_all_says_how_to_give_one(fake_api, clock, capsys, monkeypatch):
+    monkeypatch.delenv("AURIGRAPH_API_TOKEN", raising=False)
+    fake_api.add("POST", BL + "/check", reply(401, {"error": "Missing Authorization header"}, correlation_id=None))
+    kw = args(token_hashes=[H1])
+    del kw["api_token"]
+    result = run_module(token_blacklist.main, kw, capsys)
+    assert result["msg"] == (
+        "authentication failed: POST /api/v11/auth/tokens/blacklist/check returned HTTP 401: Missing Authorization "
+        "header; no bearer token was sent: set the api_token option or the AURIGRAPH_API_TOKEN environment variable "
+        "(no correlation id)")
 
 
 def test_server_error_after_retries(fake_api, clock, capsys):

@@ -14,7 +14,10 @@ import java.util.Set;
 public final class ReleaseInfo {
     public static final String RESOURCE = "META-INF/aurigraph-standin.properties";
     public static final Set<String> FAULTS = Set.of("none", "ready-down", "exit-on-start", "slow-start",
-            "wrong-version", "no-token-endpoints", "flaky", "health-quirk");
+            "wrong-version", "no-token-endpoints", "flaky", "health-quirk",
+            "missing-500", "cwd-keystore", "jwt-401", "real-quirks");
+    /** The real upstream build's quirks, each a fault of its own; "real-quirks" switches all of them on. */
+    public static final Set<String> REAL_QUIRKS = Set.of("missing-500", "cwd-keystore", "jwt-401");
     public static final String WRONG_VERSION = "0.0.0-wrong";
 
     private static volatile ReleaseInfo instance;
@@ -68,6 +71,11 @@ public final class ReleaseInfo {
 
     public boolean is(String f) {
         return fault.equals(f);
+    }
+
+    /** A real-build quirk is on: its own fault, or "real-quirks" (all of them). */
+    public boolean quirk(String f) {
+        return fault.equals(f) || (fault.equals("real-quirks") && REAL_QUIRKS.contains(f));
     }
 
     /** fault_arg as seconds, or the default when unset. */

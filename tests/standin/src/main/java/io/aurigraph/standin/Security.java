@@ -98,8 +98,16 @@ public class Security {
         if (node.release().is("no-token-endpoints") && RUNBOOK_TOKEN_PATHS.matcher(path).matches()) {
             return new Decision(404, null);
         }
+        if (node.release().quirk("missing-500") && RUNBOOK_TOKEN_PATHS.matcher(path).matches()) {
+            // The real build answers 500 (not 404) for paths it lacks.
+            return json(500, Json.obj("error", "Business operation failed"));
+        }
         if (isPublic(path)) {
             return null;
+        }
+        if (node.release().quirk("jwt-401")) {
+            // The real build: no token -> its own 401 body; any bearer token -> its JWT layer's empty 401.
+            return raw == null ? json(401, Json.obj("error", "Missing Authorization header")) : new Decision(401, null);
         }
         if (raw == null) {
             return json(401, Json.obj("error", "Missing or invalid Authorization header (Bearer token required)",
