@@ -5,3 +5,6 @@ source "$(dirname "$0")/../scripts/lib.sh"
 cd "$REPO_ROOT" || exit 1
 bash scripts/setup.sh --no-docker
 "$VENV/bin/python" bench/bridge_retry_bulk.py "$@"
+# The fleet over SSH needs the Docker engine, the node image and the stand-in (full setup).
+bash scripts/setup.sh
+"$VENV/bin/python" bench/fleet_ssh.py
