@@ -201,10 +201,13 @@ def _cluster_batches(state, hosts, max_parallel, allow_quorum_loss):
             "would only make it worse (or set aurigraph_allow_quorum_loss=true to accept an outage)." % state.describe())
     spare = len(state.live_ids) - state.required
     if spare < 1:
+        if state.size <= 2:
+            advice = "a %d-node cluster can never lose a node: add a member" % state.size
+        else:
+            advice = "bring the down nodes back first"
         raise FleetError(
-            "rollout refused: restarting any live node of this cluster loses quorum (%s). Bring the down nodes back "
-            "first%s, or set aurigraph_allow_quorum_loss=true to accept an outage." % (
-                state.describe(), "" if state.size > 2 else " (a 2-node cluster can never lose a node)"))
+            "rollout refused: restarting any live node of this cluster loses quorum (%s); %s, or set "
+            "aurigraph_allow_quorum_loss=true to accept an outage." % (state.describe(), advice))
     if max_parallel > spare:
         raise FleetError(
             "aurigraph_max_parallel=%d is too high: restarting %d live nodes at once would leave %d of %d live, "

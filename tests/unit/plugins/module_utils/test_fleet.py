@@ -85,7 +85,7 @@ def test_no_quorum_now_is_refused():
 
 def test_two_node_cluster_is_refused_and_says_why():
     nodes = cluster(hosts=("h1", "h2"), ids=("n1", "n2"))
-    with pytest.raises(fleet.FleetError, match="a 2-node cluster can never lose a node"):
+    with pytest.raises(fleet.FleetError, match="a 2-node cluster can never lose a node: add a member"):
         fleet.plan(nodes)
 
 
