@@ -102,7 +102,7 @@ def connection_costs(work, repeat):
                 fh.write("- hosts: aurigraph_nodes\n  gather_facts: false\n  become: true\n  tasks:\n")
                 for i in range(tasks):
                     fh.write("    - name: t%d\n      ansible.builtin.command: 'true'\n      changed_when: false\n" % i)
-            walls[tasks] = [run(["ansible-playbook", "-i", inv, play], env=env_for(work))[0] for _ in range(repeat)]
+            walls[tasks] = [run(["ansible-playbook", "-i", inv, play], env=env_for(work))[0] for _attempt in range(repeat)]
         per_task = [(b - a) / 20.0 for a, b in zip(walls[1], walls[21])]
         results[connection] = {"per_task_s": round(statistics.median(per_task), 3),
                                "spread_s": round(max(per_task) - min(per_task), 3)}
