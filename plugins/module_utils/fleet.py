@@ -58,6 +58,7 @@ class FleetState(object):
         self.hosts = [entry["host"] for entry in nodes]
         self.unreachable_hosts = [entry["host"] for entry in nodes if entry.get("unreachable")]
         self.views = _views(nodes)
+        self.view_of = dict((v["host"], v) for v in self.views)
         self.answering = [v for v in self.views if v["reachable"]]
         self.size = _size(self.answering)
         if not self.answering:
@@ -131,9 +132,11 @@ class FleetState(object):
                 len(self.live_ids), self.size, ", ".join(sorted(self.live_ids)) or "none", self.required)
         return candidate, None
 
+    def answers(self, host):
+        return bool(self.view_of.get(host, {}).get("reachable"))
+
     def host_is_live(self, host):
-        view = next(v for v in self.views if v["host"] == host)
-        return view["reachable"] and str(view.get("node_id")) in self.live_ids
+        return self.answers(host) and str(self.view_of[host].get("node_id")) in self.live_ids
 
     def describe(self):
         """One line an operator can act on."""
@@ -179,7 +182,7 @@ def plan(nodes, max_parallel=1, allow_quorum_loss=False, quorum_gate="auto"):
     elif state.kind == "standalone":
         batches = _chunks(hosts, max_parallel)
     elif state.kind == "unverified":
-        down = [h for h in hosts if not any(v["host"] == h and v["reachable"] for v in state.views)]
+        down = [h for h in hosts if not state.answers(h)]
         batches = _chunks(down, max_parallel) + _chunks([h for h in hosts if h not in down], max_parallel)
     else:
         batches = _cluster_batches(state, hosts, max_parallel, allow_quorum_loss)
@@ -242,7 +245,7 @@ def check_after_batch(nodes, batch, quorum_gate="auto", planned_kind=None):
     if state.kind == "bootstrap":
         raise FleetError("after batch %s no node answers (%s)" % (", ".join(batch), state.describe()))
     if state.kind != "cluster":
-        missing = [h for h in batch if not any(v["host"] == h and v["reachable"] for v in state.views)]
+        missing = [h for h in batch if not state.answers(h)]
         if missing:
             raise FleetError("after batch %s, %s do not answer (%s)" % (", ".join(batch), ", ".join(missing),
                                                                         state.describe()))
@@ -255,7 +258,7 @@ def check_after_batch(nodes, batch, quorum_gate="auto", planned_kind=None):
         seen_live = set(str(m) for m in leader_view[0]["live_nodes"])
     behind = []
     for host in batch:
-        view = next(v for v in state.views if v["host"] == host)
+        view = state.view_of[host]
         if not view["reachable"]:
             behind.append("%s does not answer" % host)
         elif str(view.get("leader_id")) != state.leader_id:
