@@ -3,7 +3,7 @@
 Everything runs on the host's loopback, in a temp dir:
   * two stand-in nodes (n1 leader, n2 follower) with the runtime faults switch on (tests/standin RuntimeFaults);
   * one minimal node_exporter stand-in per node that serves its textfile directory (what node_exporter's textfile
-    collector does), where the release role's deploy marker task writes aurigraph_release_info;
+    collector does), where the pipeline role's deploy marker task writes aurigraph_release_info;
   * the monitoring role, applied with ansible-playbook to "localhost" (connection local), writes prometheus.yml, the
     file_sd targets and the rules (promtool-validated), with 1s scrape/evaluation intervals, a 10s rate window and
     5s `for:` on the alerts under test -- the rule expressions themselves are the shipped ones;
@@ -178,9 +178,9 @@ class Stack:
             "prometheus": {"hosts": {"prom": {"ansible_connection": "local",
                                               "ansible_python_interpreter": sys.executable}}}}}}
         (self.tmp / "inventory.yml").write_text(yaml.safe_dump(inventory))
-        release = {"name": "aurigraph.dlt.release"}
+        release = {"name": "aurigraph.dlt.pipeline"}
         playbook = [
-            {"name": "Deploy markers: the release role's commit and mark steps, as a deploy whose successor failed "
+            {"name": "Deploy markers: the pipeline role's commit and mark steps, as a deploy whose successor failed "
                      "its health gate and was rolled back",
              "hosts": "aurigraph_nodes", "gather_facts": False,
              "vars": {"aurigraph_state_dir": "{{ state_root }}/{{ inventory_hostname }}",
