@@ -195,6 +195,23 @@ def rollback_target(data, rollback_to=None):
     return previous_good(data)
 
 
+def auto_rollback(data, failed_id):
+    """Where an automatic rollback goes after release ``failed_id`` failed its gate, and with which DB dump.
+
+    The target is the good release most recently current other than the failed one: the release that ran
+    before (still current when the switch did not happen, or the one just switched away from), else the
+    previous good one. The dump is the one taken before the failed release's switch, when it captured the
+    target's state (else the newest dump taken while the target ran). Returns ``(record or None, dump or None)``.
+    """
+    target = previous_good(data, exclude=failed_id)
+    if target is None:
+        return None, None
+    failed = get(data, failed_id) or {}
+    if failed.get("db_backup") and failed.get("db_backup_of") == target["id"]:
+        return target, failed["db_backup"]
+    return target, db_backup_for(data, target["id"])[0]
+
+
 def db_backup_for(data, target_id):
     """The newest DB dump taken while ``target_id`` was the running release (the state to restore when
     rolling back to it), as ``(path, taken_before_release_id)`` or ``(None, None)``."""

@@ -32,6 +32,12 @@ options:
       - Resolve this release as the rollback target instead of the previous good one. It must exist and must
         not be marked failed or pending.
     type: str
+  failed_release:
+    description:
+      - Resolve the target of an automatic rollback after this release failed its health gate: the good release
+        most recently current other than it (the one that ran before), with the DB dump taken before the failed
+        release's switch when that dump holds the target's state. Mutually exclusive with O(rollback_to).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -45,6 +51,12 @@ EXAMPLES = r"""
     path: /opt/aurigraph/v11/.deploy/releases.json
     rollback_to: 11.4.4-9f8e7d6c-112233
   register: target
+
+- name: Where to go after release 11.4.5-0a1b2c3d-445566 failed its gate
+  aurigraph.dlt.release_info:
+    path: /opt/aurigraph/v11/.deploy/releases.json
+    failed_release: 11.4.5-0a1b2c3d-445566
+  register: auto
 """
 
 RETURN = r"""
@@ -101,7 +113,9 @@ def main():
             path=dict(type="path", required=True),
             release_id=dict(type="str"),
             rollback_to=dict(type="str"),
+            failed_release=dict(type="str"),
         ),
+        mutually_exclusive=[("rollback_to", "failed_release")],
         supports_check_mode=True,
     )
     p = module.params
@@ -112,10 +126,13 @@ def main():
         data = releases.load(p["path"])
         result.update(releases.summary(data))
         result["release"] = releases.get(data, p["release_id"]) if p["release_id"] else None
-        target = releases.rollback_target(data, p["rollback_to"])
-        result["rollback_target"] = target
-        if target:
-            result["rollback_db_backup"] = releases.db_backup_for(data, target["id"])[0]
+        if p["failed_release"]:
+            result["rollback_target"], result["rollback_db_backup"] = releases.auto_rollback(data, p["failed_release"])
+        else:
+            target = releases.rollback_target(data, p["rollback_to"])
+            result["rollback_target"] = target
+            if target:
+                result["rollback_db_backup"] = releases.db_backup_for(data, target["id"])[0]
     except releases.ReleaseError as exc:
         module.fail_json(msg=str(exc), **result)
     module.exit_json(**result)

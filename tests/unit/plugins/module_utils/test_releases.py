@@ -151,3 +151,27 @@ def test_summary_is_json_serialisable():
     summary = releases.summary(data)
     assert summary["current_id"] == "2.0-b" and summary["previous_good_id"] == "1.0-a"
     json.dumps(summary)
+
+
+@pytest.mark.parametrize("switched", [True, False], ids=["failed-after-switch", "failed-before-switch"])
+def test_auto_rollback_goes_to_the_release_that_ran_before(switched):
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True))
+    releases.ensure(data, "3.0-c", {"db_backup": "/b/3.dump", "db_backup_of": "2.0-b"})
+    if switched:
+        releases.activate(data, "3.0-c")
+    releases.set_status(data, "3.0-c", "failed")
+    target, dump = releases.auto_rollback(data, "3.0-c")
+    # never the older good release 1.0-a, even while 2.0-b is still current (a plain previous_good would skip it)
+    assert (target["id"], dump) == ("2.0-b", "/b/3.dump")
+
+
+def test_auto_rollback_first_release_and_foreign_dump():
+    data = history(("1.0-a", "failed", True))
+    assert releases.auto_rollback(data, "1.0-a") == (None, None)
+    data = history(("1.0-a", "good", True), ("2.0-b", "good", True))
+    releases.ensure(data, "2.0-b", {"db_backup": "/b/2.dump", "db_backup_of": "1.0-a"})
+    releases.activate(data, "1.0-a")  # manual rollback to 1.0-a, then 3.0-c is deployed without a dump
+    releases.ensure(data, "3.0-c", {})
+    releases.activate(data, "3.0-c")
+    releases.set_status(data, "3.0-c", "failed")
+    assert releases.auto_rollback(data, "3.0-c") == (releases.get(data, "1.0-a"), "/b/2.dump")

@@ -43,3 +43,13 @@ def test_named_target(tmp_path, capsys):
     assert res.failed and res["msg"] == "release '3.0-c' is marked failed and cannot be a rollback target"
     res = run_module(release_info.main, dict(path=path, rollback_to="9.9"), capsys)
     assert res.failed and "unknown release '9.9'" in res["msg"]
+
+
+def test_failed_release_resolves_the_automatic_rollback(tmp_path, capsys):
+    path = str(tmp_path / "r.json")
+    setup_history(path, capsys)
+    res = run_module(release_info.main, dict(path=path, failed_release="3.0-c"), capsys)
+    # 2.0-b is current and good: the automatic rollback stays there, with the dump taken before 3.0-c
+    assert res["rollback_target"]["id"] == "2.0-b" and res["rollback_db_backup"] == "/b/3.0-c.dump"
+    res = run_module(release_info.main, dict(path=path, failed_release="3.0-c", rollback_to="1.0-a"), capsys)
+    assert res.failed and "mutually exclusive" in res["msg"]
