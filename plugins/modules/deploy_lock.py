@@ -68,6 +68,11 @@ options:
     description: Text appended to the stale-lock message, telling the user how to clear it.
     type: str
     default: ""
+  dir_mode:
+    description:
+      - Octal mode (for example V(0750)) the lock's directory is kept at once the lock is taken, owned by root when
+        the module runs as root: the deploy state directory (records, staging, lock) is restricted in the same call.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -114,9 +119,17 @@ waited:
   type: int
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import lock
+
+
+def _restrict(directory, mode):
+    if os.geteuid() == 0:
+        os.chown(directory, 0, 0)
+    os.chmod(directory, mode)
 
 
 def main():
@@ -131,12 +144,19 @@ def main():
             stale_after=dict(type="int", default=3600),
             force=dict(type="bool", default=False),
             hint=dict(type="str", default=""),
+            dir_mode=dict(type="str"),
         ),
         required_if=[("state", "absent", ("token",))],
         supports_check_mode=True,
     )
     p = module.params
     result = dict(changed=False, token=p["token"], holder=None, acquired=False, released=False, broken=None, waited=0)
+    dir_mode = None
+    if p["dir_mode"]:
+        try:
+            dir_mode = int(p["dir_mode"], 8)
+        except ValueError:
+            module.fail_json(msg="dir_mode must be an octal mode such as 0750, got '%s'" % p["dir_mode"], **result)
     try:
         if p["state"] == "present":
             if p["timeout"] < 0 or p["stale_after"] < 1:
@@ -146,6 +166,8 @@ def main():
                                hint=p["hint"])
             result.update(token=got["token"], holder=got["holder"], acquired=got["acquired"], broken=got["broken"],
                           waited=got["waited"])
+            if dir_mode is not None and not module.check_mode:
+                _restrict(os.path.dirname(p["path"]), dir_mode)
             if got["broken"]:
                 module.warn("broke the deploy lock held by %s since %s (force=true)"
                             % (got["broken"].get("owner"), got["broken"].get("acquired") or "an unknown time"))
