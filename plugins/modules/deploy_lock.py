@@ -71,7 +71,7 @@ options:
   dir_mode:
     description:
       - Octal mode (for example V(0750)) the lock's directory is kept at once the lock is taken, owned by root when
-        the module runs as root: the deploy state directory (records, staging, lock) is restricted in the same call.
+        the module runs as root. The deploy state directory (records, staging, lock) is restricted in the same call.
     type: str
 """
 

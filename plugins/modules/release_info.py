@@ -34,8 +34,8 @@ options:
     type: str
   failed_release:
     description:
-      - Resolve the target of an automatic rollback after this release failed its health gate: the good release
-        most recently current other than it (the one that ran before), with the DB dump taken before the failed
+      - Resolve the target of an automatic rollback after this release failed its health gate. The target is the good
+        release most recently current other than it (the one that ran before), with the DB dump taken before the failed
         release's switch when that dump holds the target's state. Mutually exclusive with O(rollback_to).
     type: str
 """
