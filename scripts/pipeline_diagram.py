@@ -57,14 +57,14 @@ class Diagram:
             inner = self.tasks(task["block"])
             nodes.extend(inner)
             if task.get("rescue"):
-                labels = " → ".join(label for label, _ in (phase(t) for t in task["rescue"]) if label)
+                labels = " → ".join(label for label, _method in (phase(t) for t in task["rescue"]) if label)
                 self.lines.append('  f1{{"%s"}}' % labels)
                 self.lines.append('  f2[["evidence · rollback (method)"]]')
                 self.lines.append('  f3(["FAIL the play: what failed, what was restored"])')
                 self.lines.extend("  %s -. failure .-> f1" % node for node in inner)
                 self.lines.append("  f1 --> f2 --> f3")
             if task.get("always"):
-                labels = ", ".join(label for label, _ in (phase(t) for t in task["always"]) if label)
+                labels = ", ".join(label for label, _method in (phase(t) for t in task["always"]) if label)
                 self.lines.append('  u1(["always: %s"])' % labels)
                 self.lines.append("  %s --> u1" % self.last)
                 if "f3" in "\n".join(self.lines):

@@ -18,15 +18,24 @@ from ansible.template import Templar, trust_as_template  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 ROLE = os.path.join(REPO, "roles", "k8s_deploy")
+COMMON = os.path.join(REPO, "roles", "common")
 K8S_VERSION = "1.37.0"
+
+
+def role_defaults():
+    """The defaults the role sees: aurigraph.dlt.common's (a dependency), then its own."""
+    variables = {}
+    for role in (COMMON, ROLE):
+        with open(os.path.join(role, "defaults", "main.yml"), encoding="utf-8") as handle:
+            # role defaults are trusted templates for Ansible (they may reference other variables)
+            variables.update({key: trust_as_template(value) if isinstance(value, str) else value
+                              for key, value in (yaml.safe_load(handle) or {}).items()})
+    return variables
 
 
 def render(template, **overrides):
     loader = DataLoader()
-    with open(os.path.join(ROLE, "defaults", "main.yml"), encoding="utf-8") as handle:
-        # role defaults are trusted templates for Ansible (they may reference other variables)
-        variables = {key: trust_as_template(value) if isinstance(value, str) else value
-                     for key, value in yaml.safe_load(handle).items()}
+    variables = role_defaults()
     variables.update(overrides)
     with open(os.path.join(ROLE, "templates", template), encoding="utf-8") as handle:
         text = handle.read()
@@ -122,9 +131,7 @@ def test_rbac_example_is_valid():
     ("registry.example.com:5000/aurigraph-v11", ""),
 ])
 def test_expected_version_defaults_to_the_image_tag(image, version):
-    with open(os.path.join(ROLE, "defaults", "main.yml"), encoding="utf-8") as handle:
-        variables = {key: trust_as_template(value) if isinstance(value, str) else value
-                     for key, value in yaml.safe_load(handle).items()}
+    variables = role_defaults()
     variables["aurigraph_k8s_image"] = image
     templar = Templar(loader=DataLoader(), variables=variables)
     assert templar.template(trust_as_template("{{ aurigraph_k8s_expected_version }}")) == version
