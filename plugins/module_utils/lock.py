@@ -17,13 +17,14 @@ import os
 import time
 import uuid
 
+from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
 
-class LockError(Exception):
-    """A one-line, user-facing lock problem."""
+
+class LockError(DltError):
+    """A one-line, user-facing lock problem (``holder``: the lock record that blocks, if any)."""
 
     def __init__(self, msg, holder=None):
-        super(LockError, self).__init__(msg)
-        self.holder = holder
+        super(LockError, self).__init__(msg, holder=holder)
 
 
 def new_token():

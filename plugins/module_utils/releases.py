@@ -25,6 +25,8 @@ import os
 import tempfile
 import time
 
+from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltError
+
 FORMAT = 1
 STATUSES = ("pending", "good", "failed", "rolled_back")
 # Descriptive fields a caller may set on a record; sha256/version are fixed once recorded.
@@ -32,7 +34,7 @@ FIELDS = ("version", "sha256", "artifact", "method", "commit", "message", "db_ba
 IMMUTABLE = ("version", "sha256")
 
 
-class ReleaseError(Exception):
+class ReleaseError(DltError):
     """A one-line, user-facing problem with the release records."""
 
 
