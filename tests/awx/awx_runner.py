@@ -15,9 +15,12 @@ It also evaluates AWX workflow edges (``run_workflow``) with real runs of each n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
+import subprocess
 import sys
+import time
 
 import ansible_runner
 import yaml
@@ -166,6 +169,32 @@ def run_workflow(tmp_path, workflow, launch):
             unhandled_failure = True
         queue.extend(t for t in following if t not in queue)
     return ("failed" if unhandled_failure else "successful"), ran
+
+
+def docker(*args, check=True, timeout=120):
+    return subprocess.run(["docker", *args], check=check, capture_output=True, text=True, timeout=timeout)
+
+
+@contextlib.contextmanager
+def systemd_node(name, image="aurigraph/node:current"):
+    """One systemd test node (network none, never --privileged), booted; removed on exit."""
+    docker("rm", "-f", name, check=False)
+    docker("run", "-d", "--name", name, "--hostname", name, "--network", "none",
+           "--cap-add", "SYS_ADMIN", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+           "--tmpfs", "/run", "--tmpfs", "/tmp", "--security-opt", "seccomp=unconfined",
+           image, "/lib/systemd/systemd")
+    try:
+        deadline = time.monotonic() + 120
+        state = ""
+        while time.monotonic() < deadline:
+            state = docker("exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
+            if state in ("running", "degraded"):
+                break
+            time.sleep(0.5)
+        assert state in ("running", "degraded"), "systemd in %s did not boot (state %r)" % (name, state)
+        yield name
+    finally:
+        docker("rm", "-f", name, check=False)
 
 
 def files_containing(secret, *roots):

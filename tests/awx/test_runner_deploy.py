@@ -14,12 +14,10 @@ Pipelining is on (ANSIBLE_PIPELINING in the job environment): it halves the dock
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 
 import pytest
 
-from awx_runner import OBJECTS, run_job, run_workflow
+from awx_runner import OBJECTS, run_job, run_workflow, systemd_node
 from conftest import make_release
 
 NODE = "aurigraph-awx-node"
@@ -39,29 +37,10 @@ GROUP_VARS = {
 JOB_ENV = {"ANSIBLE_PIPELINING": "True"}
 
 
-def docker(*args, check=True):
-    return subprocess.run(["docker", *args], check=check, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture(scope="module")
 def node():
-    docker("rm", "-f", NODE, check=False)
-    docker("run", "-d", "--name", NODE, "--hostname", NODE, "--network", "none",
-           "--cap-add", "SYS_ADMIN", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-           "--tmpfs", "/run", "--tmpfs", "/tmp", "--security-opt", "seccomp=unconfined",
-           "aurigraph/node:current", "/lib/systemd/systemd")
-    try:
-        deadline = time.monotonic() + 120
-        state = ""
-        while time.monotonic() < deadline:
-            state = docker("exec", NODE, "systemctl", "is-system-running", check=False).stdout.strip()
-            if state in ("running", "degraded"):
-                break
-            time.sleep(0.5)
-        assert state in ("running", "degraded"), "systemd in %s did not boot (state %r)" % (NODE, state)
-        yield NODE
-    finally:
-        docker("rm", "-f", NODE, check=False)
+    with systemd_node(NODE) as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
