@@ -38,6 +38,18 @@ if [ "$needs_k8s" -eq 1 ] && [ ! -x "$k8s_bin_dir/kube-apiserver" ]; then
   mkdir -p .cache && nice -n 10 bash tests/k8s/build.sh >.cache/k8s-build.log 2>&1 &
 fi
 
+# The awx stage deploys inside the execution environment image (tests/awx/test_ee_deploy.py). When the image of
+# the current content is missing, build it now in the background (niced) while the earlier stages run: a new
+# machine or a change to execution-environment.yml or the node image costs ~2 min of docker build, a change to the
+# collection alone a few seconds (cached layers). The test's own scripts/ee.sh build waits for it (lock).
+if [[ " ${stages[*]} " == *" awx "* ]]; then
+  ee_hash="$(bash scripts/ee.sh hash 2>/dev/null || true)"
+  if [ -n "$ee_hash" ] && ! docker image inspect "localhost/aurigraph/ee:$ee_hash" >/dev/null 2>&1; then
+    log "execution environment image not built: building it in the background (log: .cache/ee-build.log)"
+    nice -n 10 bash scripts/ee.sh build >.cache/ee-build.log 2>&1 &
+  fi
+fi
+
 stage_lint() {
   yamllint -s . && ansible-lint --offline -q && python3 scripts/check_argument_specs.py \
     && python3 scripts/pipeline_diagram.py --check && python3 scripts/check_role_copies.py \
@@ -69,7 +81,8 @@ stage_k8s() {
   fi
 }
 # AWX: execution environment context (ansible-builder create), survey check, job templates and the deploy
-# workflow run through ansible-runner (stand-in on loopback, one systemd node container).
+# workflow run through ansible-runner (stand-in on loopback, one systemd node container), and the deploy job run
+# inside the execution environment image against its own systemd node over SSH (~1.5 min warm).
 stage_awx() { python3 scripts/check_surveys.py && pytest -q -p no:cacheprovider tests/awx; }
 # Scenarios share nothing (own containers, own ephemeral dirs), and most of their time is spent waiting on systemd
 # and JVMs, so MOLECULE_JOBS of them run at once (default 3), the longest first. Each one's output goes to
