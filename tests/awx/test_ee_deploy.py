@@ -26,6 +26,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -65,7 +66,8 @@ def ee_image():
     run = subprocess.run(["bash", str(REPO / "scripts" / "ee.sh"), "build"], capture_output=True, text=True,
                          check=False, timeout=3600)
     if run.returncode != 0:
-        pytest.fail("scripts/ee.sh build failed: %s" % (run.stderr.strip().splitlines() or ["(no output)"])[-1])
+        last = (run.stderr.strip().splitlines() or ["(no output)"])[-1]
+        pytest.fail("scripts/ee.sh build failed: %s" % re.sub(r"\x1b\[[0-9;]*m", "", last))
     return run.stdout.strip().splitlines()[-1]
 
 
