@@ -8,3 +8,5 @@ bash scripts/setup.sh --no-docker
 # The fleet over SSH needs the Docker engine, the node image and the stand-in (full setup).
 bash scripts/setup.sh
 "$VENV/bin/python" bench/fleet_ssh.py
+# Tasks a no-op re-run of the sandbox deploy executes (pipeline vs whole playbook).
+"$VENV/bin/python" bench/noop_tasks.py

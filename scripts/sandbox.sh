@@ -34,6 +34,8 @@ export PATH="$VENV/bin:$PATH" ANSIBLE_CONFIG="$REPO_ROOT/ansible.cfg"
 mkdir -p "$state/artifacts"
 jar="$(bash tests/standin/release.sh --version "$version" --out "$state/artifacts")"
 sha="$(cat "$jar.sha256")"
+# What was deployed, for bench/noop_tasks.py (re-runs the same deploy).
+printf '{"artifact": "%s", "sha256": "%s", "version": "%s"}\n' "$jar" "$sha" "$version" >"$state/release.json"
 
 for i in $(seq 1 "$nodes"); do
   name="aurigraph-sandbox-$i"
