@@ -124,6 +124,39 @@ class ResponseError(DltError):
     """The service answered 2xx but the body is not what the contract says (not JSON, wrong type)."""
 
 
+class MissingLibraryError(DltError):
+    """A Python library the module needs on the controller/managed node is missing. ``exception`` holds the
+    import error's text for ``fail_json(exception=...)``."""
+
+
+class ReleaseError(DltError):
+    """A problem with the release records (unknown release, bad layout, unreadable store)."""
+
+
+class StoreConflictError(ReleaseError):
+    """The release records changed between read and write (optimistic concurrency); re-read and retry."""
+
+
+class K8sError(DltError):
+    """A Kubernetes API call failed, or the cluster is not reachable with the given kubeconfig/context."""
+
+
+class PortForwardError(K8sError):
+    """An HTTP exchange through an API-server port-forward failed (no endpoint yet, refused, no answer)."""
+
+
+class RolloutError(K8sError):
+    """A Deployment's rollout failed or did not complete in time."""
+
+
+class LockError(DltError):
+    """The deploy lock cannot be taken or released."""
+
+
+class LockHeldError(LockError):
+    """The deploy lock is held by another run that has not expired (waiting may help)."""
+
+
 def correlation_text(correlation_id):
     """Return ``correlation id <id>`` or ``no correlation id``; used to build messages."""
     return _cid(correlation_id)

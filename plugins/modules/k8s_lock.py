@@ -118,155 +118,9 @@ previous_holder:
   sample: bob@ctl-2/1795450000
 """
 
-import datetime
-import time
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-try:
-    from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s_portforward as pf
-    HAS_KUBERNETES = pf.HAS_KUBERNETES
-    IMPORT_ERROR = pf.KUBERNETES_IMPORT_ERROR
-except ImportError as exc:  # pragma: no cover
-    HAS_KUBERNETES = False
-    IMPORT_ERROR = exc
-
-LABEL_ANNOTATION = "aurigraph.io/lock-label"
-
-
-class LockError(Exception):
-    """A one-line, user-facing reason."""
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def lease_body(params, now, resource_version=None):
-    metadata = {"name": params["name"], "namespace": params["namespace"],
-                "labels": {"app.kubernetes.io/managed-by": "aurigraph.dlt"},
-                "annotations": {LABEL_ANNOTATION: params["label"]}}
-    if resource_version:
-        metadata["resourceVersion"] = resource_version
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": metadata,
-            "spec": {"holderIdentity": params["holder"], "leaseDurationSeconds": params["ttl"],
-                     "acquireTime": stamp, "renewTime": stamp}}
-
-
-def describe(lease):
-    spec, meta = lease.spec, lease.metadata
-    label = ((meta.annotations or {}).get(LABEL_ANNOTATION) or "").strip()
-    since = spec.acquire_time or spec.renew_time
-    return "%s%s since %s" % (spec.holder_identity or "nobody", " (%s)" % label if label else "",
-                              since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else "an unknown time")
-
-
-def expired(lease, now):
-    spec = lease.spec
-    stamp = spec.renew_time or spec.acquire_time
-    if stamp is None or not spec.lease_duration_seconds:
-        return True
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=datetime.timezone.utc)
-    return now > stamp + datetime.timedelta(seconds=spec.lease_duration_seconds)
-
-
-class Held(LockError):
-    """The lock is held by another run that has not expired."""
-
-
-def result(acquired=False, released=False, holder=None, previous_holder=None):
-    return dict(changed=False, acquired=acquired, released=released, holder=holder, previous_holder=previous_holder,
-                waited=0.0)
-
-
-class LeaseLock(object):
-    def __init__(self, coordination, params, check_mode):
-        self.api = coordination
-        self.params = params
-        self.check_mode = check_mode
-        self.clock = utcnow
-        self.sleep = time.sleep
-        self.monotonic = time.monotonic
-
-    def acquire_waiting(self, interval=2.0):
-        """acquire(), retried every ``interval`` seconds up to ``timeout`` while another run holds the lock."""
-        start = self.monotonic()
-        while True:
-            try:
-                outcome = self.acquire()
-                outcome["waited"] = round(self.monotonic() - start, 1)
-                return outcome
-            except Held:
-                if self.monotonic() + interval - start > self.params["timeout"]:
-                    raise
-            self.sleep(interval)
-
-    def _read(self):
-        try:
-            return self.api.read_namespaced_lease(self.params["name"], self.params["namespace"])
-        except pf.ApiException as exc:
-            if exc.status == 404:
-                return None
-            raise LockError("cannot read the Lease %s/%s: %s"
-                            % (self.params["namespace"], self.params["name"], pf._api_reason(exc)))
-
-    def _where(self):
-        return "%s/%s" % (self.params["namespace"], self.params["name"])
-
-    def acquire(self):
-        holder = self.params["holder"]
-        lease = self._read()
-        if lease is None:
-            if not self.check_mode:
-                try:
-                    self.api.create_namespaced_lease(self.params["namespace"], lease_body(self.params, self.clock()))
-                except pf.ApiException as exc:
-                    if exc.status == 409:
-                        raise LockError("the deploy lock %s was taken by another run at the same moment: "
-                                        "try again when it has finished" % self._where())
-                    raise LockError("cannot create the Lease %s: %s" % (self._where(), pf._api_reason(exc)))
-            return result(acquired=True, holder=holder)
-        current = lease.spec.holder_identity
-        if current == holder:
-            return result(holder=holder)
-        now = self.clock()
-        if current and not expired(lease, now) and not self.params["force"]:
-            raise Held("the deploy lock %s is held by %s: another deploy or rollback is running. Wait for it "
-                       "(timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
-                       % (self._where(), describe(lease)))
-        if not self.check_mode:
-            try:
-                self.api.replace_namespaced_lease(
-                    self.params["name"], self.params["namespace"],
-                    lease_body(self.params, now, resource_version=lease.metadata.resource_version))
-            except pf.ApiException as exc:
-                if exc.status == 409:
-                    raise LockError("the deploy lock %s changed while taking it over: another run took it first"
-                                    % self._where())
-                raise LockError("cannot take over the Lease %s: %s" % (self._where(), pf._api_reason(exc)))
-        return result(acquired=True, holder=holder, previous_holder=current or None)
-
-    def release(self):
-        lease = self._read()
-        if lease is None:
-            return result()
-        current = lease.spec.holder_identity
-        if current != self.params["holder"] and not self.params["force"]:
-            raise LockError("the deploy lock %s is held by %s, not by this run (%s): left in place"
-                            % (self._where(), describe(lease), self.params["holder"]))
-        if not self.check_mode:
-            try:
-                self.api.delete_namespaced_lease(
-                    self.params["name"], self.params["namespace"],
-                    body={"preconditions": {"resourceVersion": lease.metadata.resource_version}})
-            except pf.ApiException as exc:
-                if exc.status == 404:
-                    return result()
-                raise LockError("cannot delete the Lease %s: %s" % (self._where(), pf._api_reason(exc)))
-        previous = current if current != self.params["holder"] else None
-        return result(released=True, previous_holder=previous)
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s_lock
 
 
 def main():
@@ -285,22 +139,11 @@ def main():
         ),
         supports_check_mode=True,
     )
-    if not HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(IMPORT_ERROR))
-    params = module.params
-    if not params["holder"].strip():
-        module.fail_json(msg="holder must not be empty: it identifies this run")
-    if params["ttl"] < 1:
-        module.fail_json(msg="ttl must be at least 1 second, got %d" % params["ttl"])
-    if params["timeout"] < 0:
-        module.fail_json(msg="timeout must be 0 or more seconds, got %d" % params["timeout"])
     try:
-        api = pf.client_from_params(module.params)
-        lock = LeaseLock(pf.k8s_client.CoordinationV1Api(api), params, module.check_mode)
-        outcome = lock.acquire_waiting() if params["state"] == "present" else lock.release()
-    except (pf.PortForwardError, LockError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**outcome)
+        result = k8s_lock.run(module.params, module.check_mode)
+    except errors.DltError as exc:
+        module.fail_json(msg=str(exc), **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from kubernetes.client.rest import ApiException  # noqa: E402
 HERE = Path(__file__).resolve().parent
 # The collection, through the link that scripts/setup.sh makes (as tests/unit/conftest.py does).
 sys.path.insert(0, str(HERE.parents[1] / ".cache" / "collections"))
-from ansible_collections.aurigraph.dlt.plugins.module_utils.k8s_portforward import (  # noqa: E402
+from ansible_collections.aurigraph.dlt.plugins.module_utils.k8s import (  # noqa: E402
     http_get as pf_http_get,
 )
 
@@ -257,7 +257,7 @@ class _Backend(http.server.ThreadingHTTPServer):
 def http_get_via_service(api, svc: str, ns: str, path: str) -> dict:
     """What a smoke test against a Service does without cluster networking: pick a ready endpoint of the
     Service and port-forward to it through the API server (like `kubectl port-forward svc/<svc>`).
-    The HTTP exchange is the collection's own (k8s_portforward.http_get, used by aurigraph.dlt.k8s_smoke)."""
+    The HTTP exchange is the collection's own (k8s.http_get, used by aurigraph.dlt.k8s_smoke)."""
     endpoints = ready_endpoints(api, svc, ns)
     assert endpoints, f"Service {svc} has no ready endpoint"
     ep = endpoints[0]

@@ -12,7 +12,8 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s_portforward as pf
+from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s as pf
+from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s_lock as lock_utils
 from ansible_collections.aurigraph.dlt.plugins.modules import k8s_lock
 from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import run_module
 
@@ -50,7 +51,7 @@ class FakeLeases(object):
 
     def put(self, holder, acquired, ttl=3600, label=""):
         stamp = acquired.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        self._store({"metadata": {"name": ARGS["name"], "annotations": {k8s_lock.LABEL_ANNOTATION: label}},
+        self._store({"metadata": {"name": ARGS["name"], "annotations": {lock_utils.LABEL_ANNOTATION: label}},
                      "spec": {"holderIdentity": holder, "leaseDurationSeconds": ttl, "acquireTime": stamp,
                               "renewTime": stamp}})
 
@@ -92,7 +93,8 @@ def leases(monkeypatch):
     fake = FakeLeases()
     monkeypatch.setattr(pf, "api_client", lambda kubeconfig, context: "api")
     monkeypatch.setattr(pf.k8s_client, "CoordinationV1Api", lambda api: fake)
-    monkeypatch.setattr(k8s_lock, "utcnow", lambda: T0)
+    monkeypatch.setattr(pf, "require_kubernetes", lambda: None)
+    monkeypatch.setattr(lock_utils, "utcnow", lambda: T0)
     return fake
 
 
@@ -135,15 +137,15 @@ def test_waits_for_the_other_run_up_to_the_timeout(leases, capsys, monkeypatch):
         if now[0] >= 4:
             leases.leases.clear()  # bob released after 4 s
 
-    monkeypatch.setattr(k8s_lock.time, "sleep", sleep)
-    monkeypatch.setattr(k8s_lock.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(lock_utils.time, "sleep", sleep)
+    monkeypatch.setattr(lock_utils.time, "monotonic", lambda: now[0])
     result = run_module(k8s_lock.main, dict(ARGS, timeout=10), capsys)
     assert not result.failed, result
     assert (result["acquired"], result["waited"]) == (True, 4.0)
 
     leases.put("carol@ci/9", T0)
     now[0] = 100.0
-    monkeypatch.setattr(k8s_lock.time, "sleep", lambda s: now.__setitem__(0, now[0] + s))
+    monkeypatch.setattr(lock_utils.time, "sleep", lambda s: now.__setitem__(0, now[0] + s))
     result = run_module(k8s_lock.main, dict(ARGS, holder="dave@ci/1", timeout=5), capsys)
     assert result.failed and "held by carol@ci/9" in result["msg"]
     assert now[0] == 104.0  # polled at 0, 2 and 4 s, gave up before passing 5 s
@@ -240,3 +242,21 @@ def test_connection_falls_back_to_the_k8s_auth_environment(monkeypatch):
     monkeypatch.delenv("K8S_AUTH_CONTEXT")
     pf.client_from_params({})
     assert seen == [("/env/kubeconfig", "env-context"), ("/opt/deployer.kubeconfig", "prod"), (None, None)]
+
+
+def test_errors_are_one_hierarchy(leases):
+    from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
+    assert issubclass(errors.LockHeldError, errors.LockError)
+    assert issubclass(errors.LockError, errors.DltError)
+    leases.put("bob@ci/7", T0)
+    with pytest.raises(errors.LockHeldError):
+        lock_utils.run(dict(ARGS, kubeconfig=None, context=None, state="present", ttl=3600, timeout=0, force=False),
+                       check_mode=False)
+
+
+def test_missing_kubernetes_library_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setattr(pf, "HAS_KUBERNETES", False)
+    monkeypatch.setattr(pf, "KUBERNETES_IMPORT_ERROR", ImportError("No module named 'kubernetes'"))
+    result = run_module(k8s_lock.main, ARGS, capsys)
+    assert result.failed
+    assert "Failed to import the required Python library (kubernetes)" in result["msg"]

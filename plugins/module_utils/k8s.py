@@ -1,11 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Aurigraph DLT contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP over a Kubernetes API-server port-forward to a ready pod behind a Service.
+"""The Kubernetes client layer of the collection (what ``api.py`` is for the Aurigraph REST API).
 
-The pod is chosen from the Service's EndpointSlices (ready endpoints only), so a check aimed at a preview
-Service really reaches a pod of the new colour. Only the standard library and the ``kubernetes`` client are
-used; callers import this module inside a try/except and report ``missing_required_lib('kubernetes')``.
+* :func:`client_from_params`: an ``ApiClient`` from a module's ``kubeconfig``/``context`` options, with the
+  ``K8S_AUTH_*`` fallbacks of kubernetes.core;
+* :func:`require_kubernetes`: a clear :class:`~errors.MissingLibraryError` when the ``kubernetes`` library is
+  missing (modules import this file unconditionally and call it before anything else);
+* :func:`api_reason`: one line out of an ``ApiException``;
+* reads used by several modules: the ready endpoints of a Service (EndpointSlices), pods by label selector;
+* HTTP over an API-server port-forward to one pod (:func:`http_get`), so a check aimed at a preview Service
+  reaches a pod of the new colour without Ingress, DNS or a pod network on the controller.
+
+Only the standard library and the ``kubernetes`` client are used. Every failure is a :class:`~errors.K8sError`
+(one line, no traceback).
 """
 
 from __future__ import annotations
@@ -14,6 +22,10 @@ import json
 import os
 import socket
 
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
+
 try:
     from kubernetes import client as k8s_client
     from kubernetes import config as k8s_config
@@ -21,14 +33,25 @@ try:
     from kubernetes.stream import portforward as k8s_portforward
     HAS_KUBERNETES = True
     KUBERNETES_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised by the module's missing_required_lib path
+except ImportError as exc:  # pragma: no cover - exercised by require_kubernetes()
     HAS_KUBERNETES = False
     KUBERNETES_IMPORT_ERROR = exc
-    ApiException = Exception
+    k8s_client = k8s_config = k8s_portforward = None
+
+    class ApiException(Exception):
+        """Stand-in so that ``except ApiException`` stays valid without the library."""
+
+        status = None
+        reason = None
+        body = None
+
+PortForwardError = errors.PortForwardError
 
 
-class PortForwardError(Exception):
-    """A one-line, user-facing reason (no traceback)."""
+def require_kubernetes():
+    """Raise MissingLibraryError (the text of ``missing_required_lib``) when the client library is missing."""
+    if not HAS_KUBERNETES:
+        raise errors.MissingLibraryError(missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
 
 
 def api_client(kubeconfig=None, context=None):
@@ -42,19 +65,21 @@ def api_client(kubeconfig=None, context=None):
             k8s_config.load_incluster_config()
             return k8s_client.ApiClient()
     except (k8s_config.ConfigException, OSError, ValueError) as exc:
-        raise PortForwardError("cannot load the kubeconfig%s: %s"
+        raise errors.K8sError("cannot load the kubeconfig%s: %s"
                                % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
 
 
 def client_from_params(params):
     """An ApiClient from a module's kubeconfig/context options, falling back to K8S_AUTH_KUBECONFIG/K8S_AUTH_CONTEXT
-    as kubernetes.core does."""
+    as kubernetes.core does. Raises MissingLibraryError without the kubernetes library."""
+    require_kubernetes()
     kubeconfig = params.get("kubeconfig") or os.environ.get("K8S_AUTH_KUBECONFIG") or None
     context = params.get("context") or os.environ.get("K8S_AUTH_CONTEXT") or None
     return api_client(kubeconfig, context)
 
 
-def _api_reason(exc):
+def api_reason(exc):
+    """``HTTP <status>: <message>`` of an ApiException (the API server's message when the body has one)."""
     status = getattr(exc, "status", None)
     reason = getattr(exc, "reason", None) or str(exc)
     body = getattr(exc, "body", None)
@@ -73,8 +98,8 @@ def ready_endpoints(api, namespace, service):
         slices = discovery.list_namespaced_endpoint_slice(
             namespace, label_selector="kubernetes.io/service-name=%s" % service)
     except ApiException as exc:
-        raise PortForwardError("cannot list the EndpointSlices of Service %s/%s: %s"
-                               % (namespace, service, _api_reason(exc)))
+        raise errors.K8sError("cannot list the EndpointSlices of Service %s/%s: %s"
+                               % (namespace, service, api_reason(exc)))
     found = []
     for item in slices.items:
         port = item.ports[0].port if item.ports else None
@@ -97,7 +122,7 @@ def pod_names(api, namespace, label_selector):
     try:
         pods = core.list_namespaced_pod(namespace, label_selector=label_selector)
     except ApiException as exc:
-        raise PortForwardError("cannot list the pods %s in %s: %s" % (label_selector, namespace, _api_reason(exc)))
+        raise errors.K8sError("cannot list the pods %s in %s: %s" % (label_selector, namespace, api_reason(exc)))
     return sorted(item.metadata.name for item in pods.items)
 
 
@@ -154,7 +179,7 @@ def http_get(api, namespace, pod, port, path, host="localhost", timeout=10.0):
     except Exception as exc:  # pylint: disable=broad-except  # websocket/handshake errors share no base class
         if isinstance(exc, ApiException):
             raise PortForwardError("port-forward to pod %s/%s:%s refused: %s"
-                                   % (namespace, pod, port, _api_reason(exc)))
+                                   % (namespace, pod, port, api_reason(exc)))
         raise PortForwardError("port-forward to pod %s/%s:%s failed: %s"
                                % (namespace, pod, port, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     data = b""
