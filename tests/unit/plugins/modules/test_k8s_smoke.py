@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Aurigraph DLT contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of aurigraph.dlt.k8s_smoke and module_utils.k8s_portforward (no cluster: the API client, the
-EndpointSlice listing and the port-forwarded HTTP are faked; the real path runs in molecule/k8s_deploy)."""
+"""Unit tests of aurigraph.dlt.k8s_smoke (module_utils.k8s_smoke: HealthChecker over a port-forward client) and
+module_utils.k8s (no cluster: the API client, the EndpointSlice listing and the port-forwarded HTTP are faked; the
+real path runs in molecule/k8s_deploy)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s_portforward as pf
+from ansible_collections.aurigraph.dlt.plugins.module_utils import api as api_utils
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
+from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s as pf
 from ansible_collections.aurigraph.dlt.plugins.modules import k8s_smoke
 from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import run_module
 
@@ -37,11 +40,16 @@ class Cluster(object):
         self.answers = answers
         self.calls = []
         self.now = [0.0]
+        self.sleeps = []
         monkeypatch.setattr(pf, "api_client", lambda kubeconfig, context: "api")
         monkeypatch.setattr(pf, "ready_endpoints", self.ready_endpoints)
         monkeypatch.setattr(pf, "http_get", self.http_get)
-        monkeypatch.setattr(k8s_smoke.time, "monotonic", lambda: self.now[0])
-        monkeypatch.setattr(k8s_smoke.time, "sleep", lambda s: self.now.__setitem__(0, self.now[0] + s))
+        monkeypatch.setattr(api_utils, "_clock", lambda: self.now[0])
+        monkeypatch.setattr(api_utils, "_sleep", self.sleep)
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now[0] += seconds
 
     def ready_endpoints(self, api, namespace, service):
         value = self.endpoints.pop(0) if isinstance(self.endpoints, list) and len(self.endpoints) > 1 else None
@@ -80,9 +88,9 @@ def test_version_mismatch_fails_at_once(monkeypatch, capsys):
         "/api/v11/info": http(200, {"platform": {"version": "0.0.0-wrong"}, "build": {"version": "0.0.0-wrong"}})})
     result = run_module(k8s_smoke.main, ARGS, capsys)
     assert result.failed
-    assert result["msg"] == ("smoke test of Service prod/aurigraph-v11-preview failed: pod g-1 of Service "
+    assert result["msg"] == ("smoke test of Service prod/aurigraph-v11-preview failed after 0 s: pod g-1 of Service "
                              "aurigraph-v11-preview reports version 0.0.0-wrong, expected 11.5.0")
-    assert result["attempts"] == 1
+    assert result["attempts"] == 2  # readiness, info: no retry
     assert len(cluster.calls) == 2
 
 
@@ -91,8 +99,11 @@ def test_readiness_down_is_retried_until_the_timeout(monkeypatch, capsys):
     cluster = Cluster(monkeypatch, [eps("g-1")], answers)
     result = run_module(k8s_smoke.main, ARGS, capsys)
     assert result.failed
-    assert "GET /q/health/ready answered 503" in result["msg"]
-    assert result["attempts"] == 6  # t = 0, 1, ..., 5 s
+    assert "pod g-1: GET /q/health/ready answered 503" in result["msg"]
+    assert "timed out after 5 s waiting for /q/health/ready to be UP; last status DOWN" in result["msg"]
+    # HealthChecker's wait: polls at t = 0, 1, 2.5, 4.75 and 5 s (back-off x1.5, never past the timeout)
+    assert cluster.sleeps == [1, 1.5, 2.25, 0.25]
+    assert result["attempts"] == 5
     assert all(path == "/q/health/ready" for call in cluster.calls for path in call[2:])
 
 
@@ -103,8 +114,8 @@ def test_recovers_when_endpoints_and_port_forward_come_up(monkeypatch, capsys):
         "/api/v11/info": http(200, INFO_OK)})
     result = run_module(k8s_smoke.main, ARGS, capsys)
     assert not result.failed, result
-    assert result["attempts"] == 3
-    assert cluster.now[0] == 2.0
+    assert result["attempts"] == 4  # no endpoint, port-forward refused, UP; then info
+    assert cluster.now[0] == 2.5
 
 
 def test_too_few_ready_pods(monkeypatch, capsys):
@@ -118,7 +129,7 @@ def test_non_json_info_fails(monkeypatch, capsys):
     Cluster(monkeypatch, [eps("g-1")], {"/q/health/ready": http(200, {}), "/api/v11/info": http(200, b"<html>")})
     result = run_module(k8s_smoke.main, ARGS, capsys)
     assert result.failed
-    assert "did not answer JSON" in result["msg"]
+    assert "GET /api/v11/info returned HTTP 200 with a body that is not a JSON object" in result["msg"]
 
 
 def test_no_version_check_and_first_pod_only(monkeypatch, capsys):
@@ -138,7 +149,7 @@ def test_bad_kubeconfig_is_one_line(monkeypatch, capsys, tmp_path):
     assert "\n" not in result["msg"]
 
 
-# ---------------------------------------------------------------- module_utils.k8s_portforward
+# ---------------------------------------------------------------- module_utils.k8s
 def test_parse_http_content_length_and_chunked():
     assert pf._parse_http(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}xx") == (200, {"content-length": "2"}, b"{}")
     chunked = b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nDOWN\r\n2\r\n!!\r\n0\r\n\r\n"
@@ -146,6 +157,7 @@ def test_parse_http_content_length_and_chunked():
     assert (status, body) == (503, b"DOWN!!")
     assert pf._complete(chunked)
     assert not pf._complete(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}")
+    assert issubclass(pf.PortForwardError, errors.DltError)
     with pytest.raises(pf.PortForwardError, match="not an HTTP answer"):
         pf._parse_http(b"SSH-2.0-OpenSSH\r\n\r\n")
     with pytest.raises(pf.PortForwardError, match="incomplete HTTP answer"):
@@ -172,3 +184,18 @@ def test_ready_endpoints_keeps_ready_pods_only(monkeypatch):
     monkeypatch.setattr(pf.k8s_client, "DiscoveryV1Api", Discovery)
     assert pf.ready_endpoints("api", "prod", "svc") == [{"pod": "a", "port": 9003}, {"pod": "b", "port": 9003}]
     assert seen["args"] == ("prod", "kubernetes.io/service-name=svc")
+
+
+def test_ready_path_must_be_a_health_probe(monkeypatch, capsys):
+    Cluster(monkeypatch, [eps("g-1")], {})
+    result = run_module(k8s_smoke.main, dict(ARGS, ready_path="/ready"), capsys)
+    assert result.failed
+    assert "value of ready_path must be one of" in result["msg"]
+
+
+def test_missing_kubernetes_library_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setattr(pf, "HAS_KUBERNETES", False)
+    monkeypatch.setattr(pf, "KUBERNETES_IMPORT_ERROR", ImportError("No module named 'kubernetes'"))
+    result = run_module(k8s_smoke.main, ARGS, capsys)
+    assert result.failed
+    assert "Failed to import the required Python library (kubernetes)" in result["msg"]

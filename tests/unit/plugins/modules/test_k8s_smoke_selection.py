@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, Aurigraph DLT contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit tests of k8s_smoke's pod_selector (wait until a just-switched Service reaches the intended colour) and
-paths (extra checks, e.g. post-promotion), plus module_utils.k8s_portforward.pod_names."""
+paths (extra checks, e.g. post-promotion), plus module_utils.k8s.pod_names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s_portforward as pf
+from ansible_collections.aurigraph.dlt.plugins.module_utils import k8s as pf
 from ansible_collections.aurigraph.dlt.plugins.modules import k8s_smoke
 from ansible_collections.aurigraph.dlt.tests.unit.plugins.fakes import run_module
 from ansible_collections.aurigraph.dlt.tests.unit.plugins.modules.test_k8s_smoke import (
@@ -39,7 +39,7 @@ def test_old_colour_endpoints_are_waited_out(monkeypatch, capsys):
     seen = selected(monkeypatch, ["g-1", "g-2"])
     result = run_module(k8s_smoke.main, STABLE, capsys)
     assert not result.failed, result
-    assert result["attempts"] == 2
+    assert cluster.sleeps == [1]  # one wait while the blue pod was still an endpoint
     assert [p["pod"] for p in result["pods"]] == ["g-1", "g-2"]
     assert {c[0] for c in cluster.calls} == {"g-1", "g-2"}  # never asked the blue pod for its version
     assert seen[0] == ("prod", "app=aurigraph-v11,color=green")
@@ -69,7 +69,7 @@ def test_extra_paths_must_answer_200(monkeypatch, capsys):
     assert result.failed
     assert "pod g-1: GET /custom answered 404 nope" in result["msg"]
     assert ("g-1", 9003, "/api/v11/health") in cluster.calls
-    assert result["attempts"] == 6  # a failing extra path is retried like readiness
+    assert cluster.sleeps == []  # a 404 is an answer: it fails at once (only 502/503/504 are retried)
 
 
 def test_extra_paths_pass(monkeypatch, capsys):
@@ -104,5 +104,13 @@ def test_pod_names_api_error_is_one_line(monkeypatch):
             raise pf.ApiException(status=403, reason="Forbidden")
 
     monkeypatch.setattr(pf.k8s_client, "CoreV1Api", Core)
-    with pytest.raises(pf.PortForwardError, match="cannot list the pods color=green in prod"):
+    with pytest.raises(pf.errors.K8sError, match="cannot list the pods color=green in prod"):
         pf.pod_names("api", "prod", "color=green")
+
+
+def test_extra_path_answering_503_is_retried_by_the_client(monkeypatch, capsys):
+    answers = dict(OK, **{"/custom": [http(503, b"busy"), http(200, {})]})
+    cluster = Cluster(monkeypatch, [eps("g-1")], answers)
+    result = run_module(k8s_smoke.main, dict(ARGS, paths=["/custom"]), capsys)
+    assert not result.failed, result
+    assert [c[2] for c in cluster.calls].count("/custom") == 2
