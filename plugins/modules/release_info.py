@@ -10,20 +10,47 @@ module: release_info
 short_description: Read the release records of an Aurigraph deployment target and resolve a rollback target
 version_added: 0.1.0
 description:
-  - Reads the release records written by M(aurigraph.dlt.release_record) and returns the current release, the
+  - Reads the release records written by M(aurigraph.dlt.release_record) (a file on the managed host, or a
+    ConfigMap of the deployment's namespace for the k8s method) and returns the current release, the
     previous good release, one named release, and the rollback target with the DB dump that belongs to it.
   - The rollback target is O(rollback_to) when given, else the good release most recently current before the
     current one. Failed and pending releases are never rollback targets; naming one fails the task.
-  - A missing records file is an empty history (a fresh host).
+  - A missing records file or ConfigMap is an empty history (a fresh host or namespace).
 author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
   - aurigraph.dlt.attributes.info_module
+requirements:
+  - kubernetes (Python client), only with O(configmap)
 options:
   path:
-    description: The release records file on the managed host.
+    description:
+      - The release records file on the managed host.
+      - Exactly one of O(path) and O(configmap) is required.
     type: path
-    required: true
+  configmap:
+    description:
+      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file (the k8s method: the
+        records live in the deployment's namespace, next to its deploy lock). The JSON is the same as in a file.
+      - Needs the C(kubernetes) Python library on the host that runs the task (the controller, for the k8s method)
+        and C(get) on C(configmaps) in the namespace.
+      - Exactly one of O(path) and O(configmap) is required.
+    type: dict
+    suboptions:
+      name:
+        description: Name of the ConfigMap, for example C(aurigraph-v11-releases).
+        type: str
+        required: true
+      namespace:
+        description: Namespace of the ConfigMap.
+        type: str
+        required: true
+      kubeconfig:
+        description: Path to a kubeconfig file; empty uses C(K8S_AUTH_KUBECONFIG), then the client's default rules.
+        type: path
+      context:
+        description: Kubeconfig context; empty uses C(K8S_AUTH_CONTEXT), then the current context.
+        type: str
   release_id:
     description: Also return this release's record as RV(release) (null when unknown).
     type: str
@@ -57,11 +84,18 @@ EXAMPLES = r"""
     path: /opt/aurigraph/v11/.deploy/releases.json
     failed_release: 11.4.5-0a1b2c3d-445566
   register: auto
+
+- name: Read the release history of a Kubernetes deployment
+  aurigraph.dlt.release_info:
+    configmap:
+      name: aurigraph-v11-releases
+      namespace: aurigraph-production
+  register: k8s_releases
 """
 
 RETURN = r"""
 exists:
-  description: Whether the records file exists.
+  description: Whether the records file (or ConfigMap) exists.
   returned: always
   type: bool
 releases:
@@ -100,41 +134,36 @@ rollback_db_backup:
   type: str
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import releases
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, release_store
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type="path", required=True),
+            path=dict(type="path"),
+            configmap=dict(type="dict", options=dict(
+                name=dict(type="str", required=True),
+                namespace=dict(type="str", required=True),
+                kubeconfig=dict(type="path"),
+                context=dict(type="str"),
+            )),
             release_id=dict(type="str"),
             rollback_to=dict(type="str"),
             failed_release=dict(type="str"),
         ),
-        mutually_exclusive=[("rollback_to", "failed_release")],
+        required_one_of=[("path", "configmap")],
+        mutually_exclusive=[("path", "configmap"), ("rollback_to", "failed_release")],
         supports_check_mode=True,
     )
-    p = module.params
-    result = dict(changed=False, exists=os.path.exists(p["path"]), releases=[], current=None, current_id=None,
-                  previous_good=None, previous_good_id=None, release=None, rollback_target=None,
-                  rollback_db_backup=None)
     try:
-        data = releases.load(p["path"])
-        result.update(releases.summary(data))
-        result["release"] = releases.get(data, p["release_id"]) if p["release_id"] else None
-        if p["failed_release"]:
-            result["rollback_target"], result["rollback_db_backup"] = releases.auto_rollback(data, p["failed_release"])
-        else:
-            target = releases.rollback_target(data, p["rollback_to"])
-            result["rollback_target"] = target
-            if target:
-                result["rollback_db_backup"] = releases.db_backup_for(data, target["id"])[0]
-    except releases.ReleaseError as exc:
-        module.fail_json(msg=str(exc), **result)
+        result = release_store.info(module.params)
+    except errors.DltError as exc:
+        module.fail_json(msg=str(exc), changed=False, exists=False, releases=[], current=None, current_id=None,
+                         previous_good=None, previous_good_id=None, release=None, rollback_target=None,
+                         rollback_db_backup=None,
+                         **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
     module.exit_json(**result)
 
 

@@ -10,12 +10,13 @@ module: release_record
 short_description: Manage the release records of an Aurigraph deployment target
 version_added: 0.1.0
 description:
-  - Creates, updates, activates, marks and prunes the release records kept on the managed host in one JSON
-    file (for example C(/opt/aurigraph/v11/.deploy/releases.json)). Every deploy method of the collection
-    (systemd, docker, k8s) uses the same records.
+  - Creates, updates, activates, marks and prunes the release records of a deployment target, one JSON
+    document kept in a file on the managed host (O(path), for example C(/opt/aurigraph/v11/.deploy/releases.json):
+    the systemd and docker methods) or in a ConfigMap of the deployment's namespace (O(configmap): the k8s
+    method). Every deploy method of the collection uses the same records and fields.
   - A record holds the version, sha256, artifact, deploy method, who created and activated it and when, its
     status (C(pending), C(good), C(failed), C(rolled_back)) and the DB dump taken before it was switched to.
-  - Ordering comes from a sequence counter stored in the file, never from file times.
+  - Ordering comes from a sequence counter stored with the records, never from file or object times.
   - Failed and pending releases are never chosen as rollback targets (see M(aurigraph.dlt.release_info)).
   - With O(keep), records beyond retention are dropped and, when O(releases_dir) is set, their release
     directories C(<releases_dir>/<release_id>) and recorded DB dumps are deleted. The current release and the
@@ -28,12 +29,41 @@ attributes:
     description: Computes and returns the change without writing the records or deleting anything.
   diff_mode:
     support: full
-    description: The diff shows the records file before and after; it holds no secrets.
+    description: The diff shows the records (file or ConfigMap key) before and after; they hold no secrets.
+requirements:
+  - kubernetes (Python client), only with O(configmap)
 options:
   path:
-    description: The release records file on the managed host. Its directory is created if missing.
+    description:
+      - The release records file on the managed host. Its directory is created if missing.
+      - Exactly one of O(path) and O(configmap) is required.
     type: path
-    required: true
+  configmap:
+    description:
+      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file (the k8s method: the
+        records live in the deployment's namespace, next to its deploy lock). The JSON is the same as in a file.
+      - Writes use optimistic concurrency - a missing ConfigMap is created (the API server refuses a second
+        create), an existing one is replaced at the C(resourceVersion) read; a write that conflicts with another
+        writer reads the records again and re-applies the change (up to 5 times), so no change is lost.
+      - Needs the C(kubernetes) Python library on the host that runs the task (the controller, for the k8s method)
+        and C(get), C(create) and C(update) on C(configmaps) in the namespace.
+      - Exactly one of O(path) and O(configmap) is required.
+    type: dict
+    suboptions:
+      name:
+        description: Name of the ConfigMap, for example C(aurigraph-v11-releases).
+        type: str
+        required: true
+      namespace:
+        description: Namespace of the ConfigMap.
+        type: str
+        required: true
+      kubeconfig:
+        description: Path to a kubeconfig file; empty uses C(K8S_AUTH_KUBECONFIG), then the client's default rules.
+        type: path
+      context:
+        description: Kubeconfig context; empty uses C(K8S_AUTH_CONTEXT), then the current context.
+        type: str
   release_id:
     description:
       - The release to create or update, for example C(11.4.5-1a2b3c4d-0e9f8a).
@@ -85,7 +115,7 @@ options:
     type: int
   releases_dir:
     description: Directory holding one sub-directory per release; with O(keep) or O(state=absent) the dropped
-      releases' directories are deleted from it.
+      releases' directories are deleted from it (and their recorded DB dumps). Only with O(path).
     type: path
 """
 
@@ -108,6 +138,18 @@ EXAMPLES = r"""
     current: true
     keep: 5
     releases_dir: /opt/aurigraph/v11/releases
+
+- name: Record a Kubernetes release in the ConfigMap of the namespace
+  aurigraph.dlt.release_record:
+    configmap:
+      name: aurigraph-v11-releases
+      namespace: aurigraph-production
+      kubeconfig: /etc/aurigraph/deployer.kubeconfig
+    release_id: 11.5.0-3f2a9c1b
+    version: 11.5.0
+    artifact: registry.example.com/aurigraph/aurigraph-v11:11.5.0
+    method: k8s
+    user: alice@controller
 """
 
 RETURN = r"""
@@ -115,6 +157,9 @@ record:
   description: The release record after the change (null after O(state=absent) or a prune-only call).
   returned: always
   type: dict
+  sample: {"id": "11.5.0-3f2a9c1b", "version": "11.5.0", "status": "good", "method": "k8s", "seq": 4,
+           "artifact": "registry.example.com/aurigraph/aurigraph-v11:11.5.0", "created_by": "alice@controller",
+           "activated_at": "2026-11-30T06:00:00Z", "activated_by": "alice@controller", "activated_seq": 5}
 current_id:
   description: Id of the current release after the change.
   returned: always
@@ -129,73 +174,28 @@ pruned:
   type: list
   elements: str
 removed_paths:
-  description: Release directories and DB dumps deleted (or that would be, in check mode).
+  description: Release directories and DB dumps deleted (or that would be, in check mode); always empty with
+    O(configmap).
   returned: always
   type: list
   elements: str
 """
 
-import copy
-import json
-import os
-import re
-import shutil
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import releases
-
-
-def _dump(data):
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-def _paths_of(record, releases_dir):
-    paths = []
-    if releases_dir:
-        paths.append(os.path.join(releases_dir, record["id"]))
-    if record.get("db_backup"):
-        paths.append(record["db_backup"])
-    return [p for p in paths if os.path.lexists(p)]
-
-
-def _remove(path):
-    if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path)
-    else:
-        os.unlink(path)
-
-
-def apply(params, data):
-    """Apply the requested change to ``data``; returns ``(changed, dropped_records)``."""
-    rid, changed, dropped = params["release_id"], False, []
-    if params["state"] == "absent":
-        record = releases.get(data, rid)
-        if record is not None:
-            if data.get("current") == rid:
-                raise releases.ReleaseError("release '%s' is the current release and cannot be removed" % rid)
-            del data["releases"][rid]
-            dropped.append(record)
-            changed = True
-    elif rid:
-        fields = dict((k, params.get(k)) for k in releases.FIELDS)
-        fields["message"] = params["reason"]
-        changed |= releases.ensure(data, rid, fields, user=params["user"])
-        if params["status"]:
-            changed |= releases.set_status(data, rid, params["status"])
-        if params["current"]:
-            changed |= releases.activate(data, rid, user=params["user"])
-    if params["keep"] is not None:
-        pruned = releases.prune(data, params["keep"])
-        dropped.extend(pruned)
-        changed |= bool(pruned)
-    return changed, dropped
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, release_store, releases
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type="path", required=True),
+            path=dict(type="path"),
+            configmap=dict(type="dict", options=dict(
+                name=dict(type="str", required=True),
+                namespace=dict(type="str", required=True),
+                kubeconfig=dict(type="path"),
+                context=dict(type="str"),
+            )),
             release_id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             status=dict(type="str", choices=list(releases.STATUSES)),
@@ -213,36 +213,15 @@ def main():
             releases_dir=dict(type="path"),
         ),
         required_if=[("state", "absent", ("release_id",))],
+        required_one_of=[("path", "configmap")],
+        mutually_exclusive=[("path", "configmap")],
         supports_check_mode=True,
     )
-    p = module.params
-    result = dict(changed=False, record=None, current_id=None, previous_good_id=None, pruned=[], removed_paths=[])
-    if not p["release_id"] and p["keep"] is None:
-        module.fail_json(msg="release_id is required unless the task only prunes with keep", **result)
-    if p["sha256"] is not None and not re.match(r"^[0-9a-f]{64}$", p["sha256"]):
-        module.fail_json(msg="sha256 must be 64 lowercase hexadecimal characters, got '%s'" % p["sha256"], **result)
     try:
-        before = releases.load(p["path"])
-        data = copy.deepcopy(before)
-        changed, dropped = apply(p, data)
-        removed = []
-        for record in dropped:
-            removed.extend(_paths_of(record, p["releases_dir"]))
-        if changed and not module.check_mode:
-            releases.save(p["path"], data)
-            for path in removed:
-                try:
-                    _remove(path)
-                except OSError as exc:
-                    module.warn("could not delete %s of a pruned release: %s" % (path, exc.strerror or exc))
-    except releases.ReleaseError as exc:
-        module.fail_json(msg=str(exc), **result)
-    summary = releases.summary(data)
-    result.update(changed=changed, record=releases.get(data, p["release_id"]) if p["release_id"] else None,
-                  current_id=summary["current_id"], previous_good_id=summary["previous_good_id"],
-                  pruned=[r["id"] for r in dropped], removed_paths=removed)
-    if module._diff and changed:
-        result["diff"] = dict(before=_dump(before), after=_dump(data), before_header=p["path"], after_header=p["path"])
+        result = release_store.record(module.params, module.check_mode, module._diff, warn=module.warn)
+    except errors.DltError as exc:
+        module.fail_json(msg=str(exc), changed=False, record=None, current_id=None, previous_good_id=None, pruned=[],
+                         removed_paths=[], **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
     module.exit_json(**result)
 
 
