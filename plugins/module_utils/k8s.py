@@ -66,7 +66,7 @@ def api_client(kubeconfig=None, context=None):
             return k8s_client.ApiClient()
     except (k8s_config.ConfigException, OSError, ValueError) as exc:
         raise errors.K8sError("cannot load the kubeconfig%s: %s"
-                               % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
+                              % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
 
 
 def client_from_params(params):
@@ -99,7 +99,7 @@ def ready_endpoints(api, namespace, service):
             namespace, label_selector="kubernetes.io/service-name=%s" % service)
     except ApiException as exc:
         raise errors.K8sError("cannot list the EndpointSlices of Service %s/%s: %s"
-                               % (namespace, service, api_reason(exc)))
+                              % (namespace, service, api_reason(exc)))
     found = []
     for item in slices.items:
         port = item.ports[0].port if item.ports else None

@@ -87,7 +87,7 @@ class LeaseLock(object):
             if exc.status == 404:
                 return None
             raise errors.LockError("cannot read the Lease %s/%s: %s"
-                            % (self.params["namespace"], self.params["name"], k8s.api_reason(exc)))
+                                   % (self.params["namespace"], self.params["name"], k8s.api_reason(exc)))
 
     def _where(self):
         return "%s/%s" % (self.params["namespace"], self.params["name"])
@@ -102,7 +102,7 @@ class LeaseLock(object):
                 except k8s.ApiException as exc:
                     if exc.status == 409:
                         raise errors.LockError("the deploy lock %s was taken by another run at the same moment: "
-                                        "try again when it has finished" % self._where())
+                                               "try again when it has finished" % self._where())
                     raise errors.LockError("cannot create the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
             return result(acquired=True, holder=holder)
         current = lease.spec.holder_identity
@@ -110,9 +110,9 @@ class LeaseLock(object):
             return result(holder=holder)
         now = self.clock()
         if current and not expired(lease, now) and not self.params["force"]:
-            raise errors.LockHeldError("the deploy lock %s is held by %s: another deploy or rollback is running. Wait for it "
-                       "(timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
-                       % (self._where(), describe(lease)))
+            raise errors.LockHeldError("the deploy lock %s is held by %s: another deploy or rollback is running. Wait "
+                                       "for it (timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
+                                       % (self._where(), describe(lease)))
         if not self.check_mode:
             try:
                 self.api.replace_namespaced_lease(
@@ -120,8 +120,8 @@ class LeaseLock(object):
                     lease_body(self.params, now, resource_version=lease.metadata.resource_version))
             except k8s.ApiException as exc:
                 if exc.status == 409:
-                    raise errors.LockError("the deploy lock %s changed while taking it over: another run took it first"
-                                    % self._where())
+                    raise errors.LockError("the deploy lock %s changed while taking it over: another run took it "
+                                           "first" % self._where())
                 raise errors.LockError("cannot take over the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
         return result(acquired=True, holder=holder, previous_holder=current or None)
 
@@ -132,7 +132,7 @@ class LeaseLock(object):
         current = lease.spec.holder_identity
         if current != self.params["holder"] and not self.params["force"]:
             raise errors.LockError("the deploy lock %s is held by %s, not by this run (%s): left in place"
-                            % (self._where(), describe(lease), self.params["holder"]))
+                                   % (self._where(), describe(lease), self.params["holder"]))
         if not self.check_mode:
             try:
                 self.api.delete_namespaced_lease(

@@ -131,8 +131,8 @@ class DeploymentReader(object):
             pods = self.api.sanitize_for_serialization(core.list_namespaced_pod(self.namespace,
                                                                                 label_selector=selector))
         except k8s.ApiException as exc:
-            raise errors.K8sError("cannot list the pods %s in %s: %s" % (selector, self.namespace,
-                                                                       k8s.api_reason(exc)))
+            raise errors.K8sError("cannot list the pods %s in %s: %s"
+                                  % (selector, self.namespace, k8s.api_reason(exc)))
         return deployment, (pods or {}).get("items") or []
 
 

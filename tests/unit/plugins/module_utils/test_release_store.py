@@ -35,8 +35,8 @@ class FakeConfigMaps(object):
 
     def _store(self, body):
         self.version += 1
-        self.maps[body["metadata"]["name"]] = dict(body, metadata=dict(body["metadata"],
-                                                                          resourceVersion=str(self.version)))
+        metadata = dict(body["metadata"], resourceVersion=str(self.version))
+        self.maps[body["metadata"]["name"]] = dict(body, metadata=metadata)
 
     def records(self, name=CM["name"]):
         return json.loads(self.maps[name]["data"][release_store.KEY])
