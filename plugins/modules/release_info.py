@@ -30,8 +30,8 @@ options:
     type: path
   configmap:
     description:
-      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file (the k8s method: the
-        records live in the deployment's namespace, next to its deploy lock). The JSON is the same as in a file.
+      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file. The k8s method keeps
+        its records in the deployment's namespace, next to its deploy lock. The JSON is the same as in a file.
       - Needs the C(kubernetes) Python library on the host that runs the task (the controller, for the k8s method)
         and C(get) on C(configmaps) in the namespace.
       - Exactly one of O(path) and O(configmap) is required.

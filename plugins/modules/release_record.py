@@ -11,9 +11,9 @@ short_description: Manage the release records of an Aurigraph deployment target
 version_added: 0.1.0
 description:
   - Creates, updates, activates, marks and prunes the release records of a deployment target, one JSON
-    document kept in a file on the managed host (O(path), for example C(/opt/aurigraph/v11/.deploy/releases.json):
-    the systemd and docker methods) or in a ConfigMap of the deployment's namespace (O(configmap): the k8s
-    method). Every deploy method of the collection uses the same records and fields.
+    document kept in a file on the managed host (O(path), for example C(/opt/aurigraph/v11/.deploy/releases.json),
+    used by the systemd and docker methods) or in a ConfigMap of the deployment's namespace (O(configmap), used by
+    the k8s method). Every deploy method of the collection uses the same records and fields.
   - A record holds the version, sha256, artifact, deploy method, who created and activated it and when, its
     status (C(pending), C(good), C(failed), C(rolled_back)) and the DB dump taken before it was switched to.
   - Ordering comes from a sequence counter stored with the records, never from file or object times.
@@ -40,8 +40,8 @@ options:
     type: path
   configmap:
     description:
-      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file (the k8s method: the
-        records live in the deployment's namespace, next to its deploy lock). The JSON is the same as in a file.
+      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file. The k8s method keeps
+        its records in the deployment's namespace, next to its deploy lock. The JSON is the same as in a file.
       - Writes use optimistic concurrency - a missing ConfigMap is created (the API server refuses a second
         create), an existing one is replaced at the C(resourceVersion) read; a write that conflicts with another
         writer reads the records again and re-applies the change (up to 5 times), so no change is lost.
