@@ -113,7 +113,7 @@ pods:
   elements: dict
   sample: [{"pod": "aurigraph-v11-green-6c9f-abcde", "port": 9003, "ready_status": 200, "version": "11.5.0"}]
 version:
-  description: Version reported by the first tested pod (C(null) without O(info_path)).
+  description: Version reported by the first tested pod (C(null) when C(/api/v11/info) reports none).
   returned: success
   type: str
   sample: 11.5.0
