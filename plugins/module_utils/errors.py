@@ -129,12 +129,6 @@ class MissingLibraryError(DltError):
     import error's text for ``fail_json(exception=...)``."""
 
 
-class ReleaseError(DltError):
-    """A problem with the release records (unknown release, bad layout, unreadable store)."""
-
-
-class StoreConflictError(ReleaseError):
-    """The release records changed between read and write (optimistic concurrency); re-read and retry."""
 
 
 class K8sError(DltError):
@@ -149,12 +143,6 @@ class RolloutError(K8sError):
     """A Deployment's rollout failed or did not complete in time."""
 
 
-class LockError(DltError):
-    """The deploy lock cannot be taken or released."""
-
-
-class LockHeldError(LockError):
-    """The deploy lock is held by another run that has not expired (waiting may help)."""
 
 
 def correlation_text(correlation_id):

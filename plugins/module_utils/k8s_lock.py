@@ -4,7 +4,7 @@
 """The deploy lock of the Kubernetes method: a ``coordination.k8s.io/v1`` Lease in the namespace.
 
 Taking it creates the Lease (the API server refuses a second create, so two runs never both hold it); a Lease held
-by another run fails at once with who holds it, for what and since when (:class:`~errors.LockHeldError`), unless
+by another run fails at once with who holds it, for what and since when (:class:`~LockHeldError`), unless
 it expired (older than its ttl) or ``force``; a take-over and a release carry the Lease's resource version, so a
 race is lost cleanly. Behind aurigraph.dlt.k8s_lock (the lease backend of the pipeline's lock step).
 """
@@ -15,8 +15,13 @@ import datetime
 import time
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s
+from ansible_collections.aurigraph.dlt.plugins.module_utils.lock import LockError
 
 LABEL_ANNOTATION = "aurigraph.io/lock-label"
+
+
+class LockHeldError(LockError):
+    """The Lease is held by another run that has not expired (waiting may help)."""
 
 
 def utcnow():
@@ -75,7 +80,7 @@ class LeaseLock(object):
                 outcome = self.acquire()
                 outcome["waited"] = round(self.monotonic() - start, 1)
                 return outcome
-            except errors.LockHeldError:
+            except LockHeldError:
                 if self.monotonic() + interval - start > self.params["timeout"]:
                     raise
             self.sleep(interval)
@@ -86,7 +91,7 @@ class LeaseLock(object):
         except k8s.ApiException as exc:
             if exc.status == 404:
                 return None
-            raise errors.LockError("cannot read the Lease %s/%s: %s"
+            raise LockError("cannot read the Lease %s/%s: %s"
                                    % (self.params["namespace"], self.params["name"], k8s.api_reason(exc)))
 
     def _where(self):
@@ -101,16 +106,16 @@ class LeaseLock(object):
                     self.api.create_namespaced_lease(self.params["namespace"], lease_body(self.params, self.clock()))
                 except k8s.ApiException as exc:
                     if exc.status == 409:
-                        raise errors.LockError("the deploy lock %s was taken by another run at the same moment: "
+                        raise LockError("the deploy lock %s was taken by another run at the same moment: "
                                                "try again when it has finished" % self._where())
-                    raise errors.LockError("cannot create the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
+                    raise LockError("cannot create the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
             return result(acquired=True, holder=holder)
         current = lease.spec.holder_identity
         if current == holder:
             return result(holder=holder)
         now = self.clock()
         if current and not expired(lease, now) and not self.params["force"]:
-            raise errors.LockHeldError("the deploy lock %s is held by %s: another deploy or rollback is running. Wait "
+            raise LockHeldError("the deploy lock %s is held by %s: another deploy or rollback is running. Wait "
                                        "for it (timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
                                        % (self._where(), describe(lease)))
         if not self.check_mode:
@@ -120,9 +125,9 @@ class LeaseLock(object):
                     lease_body(self.params, now, resource_version=lease.metadata.resource_version))
             except k8s.ApiException as exc:
                 if exc.status == 409:
-                    raise errors.LockError("the deploy lock %s changed while taking it over: another run took it "
+                    raise LockError("the deploy lock %s changed while taking it over: another run took it "
                                            "first" % self._where())
-                raise errors.LockError("cannot take over the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
+                raise LockError("cannot take over the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
         return result(acquired=True, holder=holder, previous_holder=current or None)
 
     def release(self):
@@ -131,7 +136,7 @@ class LeaseLock(object):
             return result()
         current = lease.spec.holder_identity
         if current != self.params["holder"] and not self.params["force"]:
-            raise errors.LockError("the deploy lock %s is held by %s, not by this run (%s): left in place"
+            raise LockError("the deploy lock %s is held by %s, not by this run (%s): left in place"
                                    % (self._where(), describe(lease), self.params["holder"]))
         if not self.check_mode:
             try:
@@ -141,7 +146,7 @@ class LeaseLock(object):
             except k8s.ApiException as exc:
                 if exc.status == 404:
                     return result()
-                raise errors.LockError("cannot delete the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
+                raise LockError("cannot delete the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
         previous = current if current != self.params["holder"] else None
         return result(released=True, previous_holder=previous)
 

@@ -27,6 +27,10 @@ KEY = "releases.json"
 CONFLICT_RETRIES = 5
 
 
+class StoreConflictError(releases.ReleaseError):
+    """The records changed between read and write (optimistic concurrency): read again and re-apply."""
+
+
 def dump(data):
     """The stored text of a records document (also the diff text)."""
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
@@ -71,7 +75,7 @@ class ConfigMapStore(object):
         except k8s.ApiException as exc:
             if exc.status == 404:
                 return None
-            raise errors.ReleaseError("cannot read the release records in %s: %s"
+            raise releases.ReleaseError("cannot read the release records in %s: %s"
                                       % (self.describe(), k8s.api_reason(exc)))
 
     def exists(self):
@@ -89,13 +93,13 @@ class ConfigMapStore(object):
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise errors.ReleaseError("the release records in %s are not valid JSON (%s): fix or delete the key to "
+            raise releases.ReleaseError("the release records in %s are not valid JSON (%s): fix or delete the key to "
                                       "start a new history" % (self.describe(), exc))
         if not isinstance(data, dict) or not isinstance(data.get("releases"), dict):
-            raise errors.ReleaseError("the release records in %s have an unknown layout: delete the key to start a "
+            raise releases.ReleaseError("the release records in %s have an unknown layout: delete the key to start a "
                                       "new history" % self.describe())
         if data.get("format", releases.FORMAT) > releases.FORMAT:
-            raise errors.ReleaseError("the release records in %s use format %s, newer than this collection "
+            raise releases.ReleaseError("the release records in %s use format %s, newer than this collection "
                                       "understands (%s)" % (self.describe(), data.get("format"), releases.FORMAT))
         data.setdefault("counter", 0)
         data.setdefault("current", None)
@@ -115,9 +119,9 @@ class ConfigMapStore(object):
                 self.core.replace_namespaced_config_map(self.name, self.namespace, body)
         except k8s.ApiException as exc:
             if exc.status == 409:
-                raise errors.StoreConflictError("the release records in %s changed while being written"
+                raise StoreConflictError("the release records in %s changed while being written"
                                                 % self.describe())
-            raise errors.ReleaseError("cannot write the release records to %s: %s"
+            raise releases.ReleaseError("cannot write the release records to %s: %s"
                                       % (self.describe(), k8s.api_reason(exc)))
 
 
@@ -152,10 +156,10 @@ def update(store, change, check_mode=False, retries=CONFLICT_RETRIES):
         try:
             store.save(after, version)
             return before, after, changed, extra
-        except errors.StoreConflictError:
+        except StoreConflictError:
             attempt += 1
             if attempt > retries:
-                raise errors.StoreConflictError("the release records in %s kept changing while being written "
+                raise StoreConflictError("the release records in %s kept changing while being written "
                                                 "(%d attempts): another run writes them at the same time"
                                                 % (store.describe(), attempt))
 
@@ -184,7 +188,7 @@ def apply_record(params, data):
         record = releases.get(data, rid)
         if record is not None:
             if data.get("current") == rid:
-                raise errors.ReleaseError("release '%s' is the current release and cannot be removed" % rid)
+                raise releases.ReleaseError("release '%s' is the current release and cannot be removed" % rid)
             del data["releases"][rid]
             dropped.append(record)
             changed = True

@@ -209,7 +209,7 @@ def test_file_store_update_and_errors(tmp_path):
         store, lambda data: (releases.ensure(data, "1.0-a", {"version": "1.0"}), "x"))
     assert changed and extra == "x" and before["releases"] == {} and store.exists()
     assert release_store.read(store)["releases"]["1.0-a"]["version"] == "1.0"
-    with pytest.raises(errors.ReleaseError):
+    with pytest.raises(releases.ReleaseError):
         release_store.update(store, lambda data: (releases.set_status(data, "nope", "good"), None))
     assert issubclass(releases.ReleaseError, errors.DltError)
-    assert issubclass(errors.StoreConflictError, errors.ReleaseError)
+    assert issubclass(release_store.StoreConflictError, releases.ReleaseError)

@@ -245,11 +245,11 @@ def test_connection_falls_back_to_the_k8s_auth_environment(monkeypatch):
 
 
 def test_errors_are_one_hierarchy(leases):
-    from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
-    assert issubclass(errors.LockHeldError, errors.LockError)
-    assert issubclass(errors.LockError, errors.DltError)
+    from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, lock
+    assert issubclass(lock_utils.LockHeldError, lock.LockError)  # the one lock error of both backends
+    assert issubclass(lock.LockError, errors.DltError)
     leases.put("bob@ci/7", T0)
-    with pytest.raises(errors.LockHeldError):
+    with pytest.raises(lock_utils.LockHeldError):
         lock_utils.run(dict(ARGS, kubeconfig=None, context=None, state="present", ttl=3600, timeout=0, force=False),
                        check_mode=False)
 
