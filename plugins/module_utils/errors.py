@@ -129,8 +129,6 @@ class MissingLibraryError(DltError):
     import error's text for ``fail_json(exception=...)``."""
 
 
-
-
 class K8sError(DltError):
     """A Kubernetes API call failed, or the cluster is not reachable with the given kubeconfig/context."""
 
@@ -141,8 +139,6 @@ class PortForwardError(K8sError):
 
 class RolloutError(K8sError):
     """A Deployment's rollout failed or did not complete in time."""
-
-
 
 
 def correlation_text(correlation_id):

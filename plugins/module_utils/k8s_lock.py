@@ -92,7 +92,7 @@ class LeaseLock(object):
             if exc.status == 404:
                 return None
             raise LockError("cannot read the Lease %s/%s: %s"
-                                   % (self.params["namespace"], self.params["name"], k8s.api_reason(exc)))
+                            % (self.params["namespace"], self.params["name"], k8s.api_reason(exc)))
 
     def _where(self):
         return "%s/%s" % (self.params["namespace"], self.params["name"])
@@ -107,7 +107,7 @@ class LeaseLock(object):
                 except k8s.ApiException as exc:
                     if exc.status == 409:
                         raise LockError("the deploy lock %s was taken by another run at the same moment: "
-                                               "try again when it has finished" % self._where())
+                                        "try again when it has finished" % self._where())
                     raise LockError("cannot create the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
             return result(acquired=True, holder=holder)
         current = lease.spec.holder_identity
@@ -116,8 +116,8 @@ class LeaseLock(object):
         now = self.clock()
         if current and not expired(lease, now) and not self.params["force"]:
             raise LockHeldError("the deploy lock %s is held by %s: another deploy or rollback is running. Wait "
-                                       "for it (timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
-                                       % (self._where(), describe(lease)))
+                                "for it (timeout), or, if that run is gone, force=true (aurigraph_k8s_lock_force)"
+                                % (self._where(), describe(lease)))
         if not self.check_mode:
             try:
                 self.api.replace_namespaced_lease(
@@ -126,7 +126,7 @@ class LeaseLock(object):
             except k8s.ApiException as exc:
                 if exc.status == 409:
                     raise LockError("the deploy lock %s changed while taking it over: another run took it "
-                                           "first" % self._where())
+                                    "first" % self._where())
                 raise LockError("cannot take over the Lease %s: %s" % (self._where(), k8s.api_reason(exc)))
         return result(acquired=True, holder=holder, previous_holder=current or None)
 
@@ -137,7 +137,7 @@ class LeaseLock(object):
         current = lease.spec.holder_identity
         if current != self.params["holder"] and not self.params["force"]:
             raise LockError("the deploy lock %s is held by %s, not by this run (%s): left in place"
-                                   % (self._where(), describe(lease), self.params["holder"]))
+                            % (self._where(), describe(lease), self.params["holder"]))
         if not self.check_mode:
             try:
                 self.api.delete_namespaced_lease(

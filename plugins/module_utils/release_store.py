@@ -76,7 +76,7 @@ class ConfigMapStore(object):
             if exc.status == 404:
                 return None
             raise releases.ReleaseError("cannot read the release records in %s: %s"
-                                      % (self.describe(), k8s.api_reason(exc)))
+                                        % (self.describe(), k8s.api_reason(exc)))
 
     def exists(self):
         return self._read() is not None
@@ -94,13 +94,13 @@ class ConfigMapStore(object):
             data = json.loads(text)
         except ValueError as exc:
             raise releases.ReleaseError("the release records in %s are not valid JSON (%s): fix or delete the key to "
-                                      "start a new history" % (self.describe(), exc))
+                                        "start a new history" % (self.describe(), exc))
         if not isinstance(data, dict) or not isinstance(data.get("releases"), dict):
             raise releases.ReleaseError("the release records in %s have an unknown layout: delete the key to start a "
-                                      "new history" % self.describe())
+                                        "new history" % self.describe())
         if data.get("format", releases.FORMAT) > releases.FORMAT:
             raise releases.ReleaseError("the release records in %s use format %s, newer than this collection "
-                                      "understands (%s)" % (self.describe(), data.get("format"), releases.FORMAT))
+                                        "understands (%s)" % (self.describe(), data.get("format"), releases.FORMAT))
         data.setdefault("counter", 0)
         data.setdefault("current", None)
         data["format"] = releases.FORMAT
@@ -120,9 +120,9 @@ class ConfigMapStore(object):
         except k8s.ApiException as exc:
             if exc.status == 409:
                 raise StoreConflictError("the release records in %s changed while being written"
-                                                % self.describe())
+                                         % self.describe())
             raise releases.ReleaseError("cannot write the release records to %s: %s"
-                                      % (self.describe(), k8s.api_reason(exc)))
+                                        % (self.describe(), k8s.api_reason(exc)))
 
 
 def from_params(params):
@@ -160,8 +160,8 @@ def update(store, change, check_mode=False, retries=CONFLICT_RETRIES):
             attempt += 1
             if attempt > retries:
                 raise StoreConflictError("the release records in %s kept changing while being written "
-                                                "(%d attempts): another run writes them at the same time"
-                                                % (store.describe(), attempt))
+                                         "(%d attempts): another run writes them at the same time"
+                                         % (store.describe(), attempt))
 
 
 # ---------------------------------------------------------------- the modules' entry points
