@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Kubernetes client layer of the collection (what ``api.py`` is for the Aurigraph REST API).
 
+* :func:`connection_spec`: the argument spec of those options, for every module that talks to the cluster;
 * :func:`client_from_params`: an ``ApiClient`` from a module's ``kubeconfig``/``context`` options, with the
   ``K8S_AUTH_*`` fallbacks of kubernetes.core;
 * :func:`require_kubernetes`: a clear :class:`~errors.MissingLibraryError` when the ``kubernetes`` library is
@@ -67,6 +68,14 @@ def api_client(kubeconfig=None, context=None):
     except (k8s_config.ConfigException, OSError, ValueError) as exc:
         raise errors.K8sError("cannot load the kubeconfig%s: %s"
                               % (" %s" % kubeconfig if kubeconfig else "", str(exc).splitlines()[0]))
+
+
+def connection_spec(**options):
+    """Argument spec of a module that talks to the cluster: the ``kubeconfig``/``context`` options (documented by
+    the ``aurigraph.dlt.k8s`` doc fragment) plus the module's own ``options``."""
+    spec = dict(kubeconfig=dict(type="path"), context=dict(type="str"))
+    spec.update(options)
+    return spec
 
 
 def client_from_params(params):

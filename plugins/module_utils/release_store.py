@@ -23,6 +23,22 @@ import shutil
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s, releases
 
+# Where a module finds the records: exactly one of a file (path) and a ConfigMap (configmap), documented by the
+# aurigraph.dlt.release_store doc fragment. Modules build their spec with argument_spec() and pass STORE_RULES.
+STORE_RULES = dict(required_one_of=[("path", "configmap")], mutually_exclusive=[("path", "configmap")])
+
+
+def argument_spec(**options):
+    """The ``path``/``configmap`` options of the release records modules plus the module's own ``options``."""
+    spec = dict(
+        path=dict(type="path"),
+        configmap=dict(type="dict", options=k8s.connection_spec(name=dict(type="str", required=True),
+                                                                namespace=dict(type="str", required=True))),
+    )
+    spec.update(options)
+    return spec
+
+
 KEY = "releases.json"
 CONFLICT_RETRIES = 5
 

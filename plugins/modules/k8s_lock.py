@@ -120,14 +120,12 @@ previous_holder:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s_lock
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s, k8s_lock
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            kubeconfig=dict(type="path"),
-            context=dict(type="str"),
+        argument_spec=k8s.connection_spec(
             namespace=dict(type="str", required=True),
             name=dict(type="str", required=True),
             holder=dict(type="str", required=True),

@@ -126,14 +126,12 @@ attempts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s_smoke
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s, k8s_smoke
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            kubeconfig=dict(type="path"),
-            context=dict(type="str"),
+        argument_spec=k8s.connection_spec(
             namespace=dict(type="str", required=True),
             service=dict(type="str", required=True),
             port=dict(type="int", default=0),

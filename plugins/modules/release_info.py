@@ -20,37 +20,15 @@ author:
   - Aurigraph DLT contributors (@aurigraph)
 extends_documentation_fragment:
   - aurigraph.dlt.attributes.info_module
-requirements:
-  - kubernetes (Python client), only with O(configmap)
+  - aurigraph.dlt.release_store
+notes:
+  - With O(configmap), the identity needs C(get) on C(configmaps) in the namespace.
 options:
   path:
     description:
       - The release records file on the managed host.
       - Exactly one of O(path) and O(configmap) is required.
     type: path
-  configmap:
-    description:
-      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file. The k8s method keeps
-        its records in the deployment's namespace, next to its deploy lock. The JSON is the same as in a file.
-      - Needs the C(kubernetes) Python library on the host that runs the task (the controller, for the k8s method)
-        and C(get) on C(configmaps) in the namespace.
-      - Exactly one of O(path) and O(configmap) is required.
-    type: dict
-    suboptions:
-      name:
-        description: Name of the ConfigMap, for example C(aurigraph-v11-releases).
-        type: str
-        required: true
-      namespace:
-        description: Namespace of the ConfigMap.
-        type: str
-        required: true
-      kubeconfig:
-        description: Path to a kubeconfig file; empty uses C(K8S_AUTH_KUBECONFIG), then the client's default rules.
-        type: path
-      context:
-        description: Kubeconfig context; empty uses C(K8S_AUTH_CONTEXT), then the current context.
-        type: str
   release_id:
     description: Also return this release's record as RV(release) (null when unknown).
     type: str
@@ -141,20 +119,13 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, relea
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path"),
-            configmap=dict(type="dict", options=dict(
-                name=dict(type="str", required=True),
-                namespace=dict(type="str", required=True),
-                kubeconfig=dict(type="path"),
-                context=dict(type="str"),
-            )),
+        argument_spec=release_store.argument_spec(
             release_id=dict(type="str"),
             rollback_to=dict(type="str"),
             failed_release=dict(type="str"),
         ),
-        required_one_of=[("path", "configmap")],
-        mutually_exclusive=[("path", "configmap"), ("rollback_to", "failed_release")],
+        required_one_of=release_store.STORE_RULES["required_one_of"],
+        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"] + [("rollback_to", "failed_release")],
         supports_check_mode=True,
     )
     try:

@@ -30,40 +30,19 @@ attributes:
   diff_mode:
     support: full
     description: The diff shows the records (file or ConfigMap key) before and after; they hold no secrets.
-requirements:
-  - kubernetes (Python client), only with O(configmap)
+extends_documentation_fragment:
+  - aurigraph.dlt.release_store
+notes:
+  - With O(configmap), writes use optimistic concurrency - a missing ConfigMap is created (the API server refuses a
+    second create), an existing one is replaced at the C(resourceVersion) read; a write that conflicts with another
+    writer reads the records again and re-applies the change (up to 5 times), so no change is lost.
+  - With O(configmap), the identity needs C(get), C(create) and C(update) on C(configmaps) in the namespace.
 options:
   path:
     description:
       - The release records file on the managed host. Its directory is created if missing.
       - Exactly one of O(path) and O(configmap) is required.
     type: path
-  configmap:
-    description:
-      - Keep the records in the key C(releases.json) of this ConfigMap instead of a file. The k8s method keeps
-        its records in the deployment's namespace, next to its deploy lock. The JSON is the same as in a file.
-      - Writes use optimistic concurrency - a missing ConfigMap is created (the API server refuses a second
-        create), an existing one is replaced at the C(resourceVersion) read; a write that conflicts with another
-        writer reads the records again and re-applies the change (up to 5 times), so no change is lost.
-      - Needs the C(kubernetes) Python library on the host that runs the task (the controller, for the k8s method)
-        and C(get), C(create) and C(update) on C(configmaps) in the namespace.
-      - Exactly one of O(path) and O(configmap) is required.
-    type: dict
-    suboptions:
-      name:
-        description: Name of the ConfigMap, for example C(aurigraph-v11-releases).
-        type: str
-        required: true
-      namespace:
-        description: Namespace of the ConfigMap.
-        type: str
-        required: true
-      kubeconfig:
-        description: Path to a kubeconfig file; empty uses C(K8S_AUTH_KUBECONFIG), then the client's default rules.
-        type: path
-      context:
-        description: Kubeconfig context; empty uses C(K8S_AUTH_CONTEXT), then the current context.
-        type: str
   release_id:
     description:
       - The release to create or update, for example C(11.4.5-1a2b3c4d-0e9f8a).
@@ -188,14 +167,7 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, relea
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path"),
-            configmap=dict(type="dict", options=dict(
-                name=dict(type="str", required=True),
-                namespace=dict(type="str", required=True),
-                kubeconfig=dict(type="path"),
-                context=dict(type="str"),
-            )),
+        argument_spec=release_store.argument_spec(
             release_id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             status=dict(type="str", choices=list(releases.STATUSES)),
@@ -213,8 +185,8 @@ def main():
             releases_dir=dict(type="path"),
         ),
         required_if=[("state", "absent", ("release_id",))],
-        required_one_of=[("path", "configmap")],
-        mutually_exclusive=[("path", "configmap")],
+        required_one_of=release_store.STORE_RULES["required_one_of"],
+        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"],
         supports_check_mode=True,
     )
     try:
