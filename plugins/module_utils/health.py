@@ -6,7 +6,8 @@
 The wait loop polls only ``/q/health/<probe>`` (not rate-limited; HTTP 503 means DOWN, not an error),
 with a capped back-off. ``/api/v11/health`` and ``/api/v11/info`` (rate-limited) are read once each
 afterwards. A systemd unit or Docker container can be watched while waiting so that a crashed JVM fails
-the wait at once instead of after the whole timeout.
+the wait at once instead of after the whole timeout. With ``docker_healthy`` the container's own Docker
+HEALTHCHECK must then report healthy too (same fail-fast watch; ``unhealthy`` fails at once).
 
 Identity by process, not by version string: after the wait, :meth:`ProcessWatch.identity` reads who is
 behind the service (the unit's main PID, its start time and command line; the container's image id and
@@ -15,6 +16,7 @@ start time) and :func:`identity_problems` decides whether that is the release ju
 
 from __future__ import annotations
 
+import json
 import re
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import errors
@@ -271,6 +273,22 @@ class ProcessWatch(object):
         return dict(kind="docker", name=name, image_id=parts[0] or None, started=parse_time(parts[1]),
                     pid=_int_or_none(parts[2]) or None, state=parts[3] or "unknown", cmdline=[], jar=None)
 
+    def docker_health(self):
+        """Status of the container's Docker HEALTHCHECK: (status, last output); status ``none`` without one."""
+        name = self.docker_container
+        rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f", "{{json .State.Health}}", name])
+        if rc != 0:
+            raise errors.DltError("cannot inspect the container %s: %s" % (name, " ".join((err or out or "rc=%s" % rc).split())))
+        try:
+            health = json.loads(out or "null")
+        except ValueError:
+            raise errors.DltError("cannot read the Docker health of the container %s: %r" % (name, (out or "")[:200]))
+        if not isinstance(health, dict):
+            return "none", ""
+        log = health.get("Log") if isinstance(health.get("Log"), list) else []
+        last = log[-1] if log and isinstance(log[-1], dict) else {}
+        return str(health.get("Status") or "unknown"), " ".join(str(last.get("Output") or "").split())
+
     def _check_container(self):
         name = self.docker_container
         rc, out, err = self.run_command([self._binary("docker"), "inspect", "-f",
@@ -306,6 +324,7 @@ class HealthResult(object):
         self.api_health = None
         self.info = None
         self.process = None
+        self.docker_health = None
         self.elapsed = 0.0
 
     @property
@@ -340,7 +359,7 @@ class HealthResult(object):
     def as_dict(self):
         return dict(status=self.status, ready=self.ready, checks=self.checks, api_health=self.api_health,
                     version=self.version, commit=self.commit, start_time=self.start_time, info=self.info,
-                    process=self.process, elapsed=round(self.elapsed, 1))
+                    process=self.process, docker_health=self.docker_health, elapsed=round(self.elapsed, 1))
 
 
 class HealthFailure(errors.DltError):
@@ -356,7 +375,7 @@ class HealthChecker(object):
 
     def __init__(self, client, wait_for="none", timeout=120, interval=2, expected_version=None,
                  expected_commit=None, started_after=None, require_components_up=None, watch=None,
-                 expected_jar=None, expected_image=None):
+                 expected_jar=None, expected_image=None, docker_healthy=False, docker_health_timeout=60):
         if wait_for not in PROBES:
             raise errors.ValidationError("wait_for must be one of %s" % ", ".join(sorted(PROBES)))
         if timeout is None or timeout <= 0:
@@ -385,6 +404,12 @@ class HealthChecker(object):
             raise errors.ValidationError("expected_jar needs systemd_unit (the unit whose main process runs the JAR)")
         if self.expected_image and not (watch and watch.docker_container):
             raise errors.ValidationError("expected_image needs docker_container (the container that runs the image)")
+        self.docker_healthy = bool(docker_healthy)
+        if self.docker_healthy and not (watch and watch.docker_container):
+            raise errors.ValidationError("docker_healthy needs docker_container (the container whose HEALTHCHECK to wait for)")
+        if self.docker_healthy and (docker_health_timeout is None or docker_health_timeout <= 0):
+            raise errors.ValidationError("docker_health_timeout must be a positive number of seconds")
+        self.docker_health_timeout = float(docker_health_timeout or 0)
 
     @property
     def by_process(self):
@@ -418,6 +443,8 @@ class HealthChecker(object):
         else:
             self._wait(path, deadline, result, fail)
         result.ready = result.status == "UP"
+        if self.docker_healthy:
+            self._wait_docker_healthy(result, fail)
 
         need_api_health = self.require_components_up or self.wait_for == "none"
         try:
@@ -483,6 +510,31 @@ class HealthChecker(object):
         if self.watch and self.watch.last_state:
             detail += "; process state %s" % self.watch.last_state
         fail("timed out after %g s waiting for %s to be UP; %s" % (self.timeout, path, detail))
+
+    def _wait_docker_healthy(self, result, fail):
+        """After readiness: the container's HEALTHCHECK reports healthy (or the image has none)."""
+        clock = self.client.clock
+        name = self.watch.docker_container
+        deadline = clock() + self.docker_health_timeout
+        while True:
+            problem = self.watch.check()
+            if problem:
+                fail(problem)
+            try:
+                status, output = self.watch.docker_health()
+            except errors.DltError as exc:
+                fail(str(exc))
+            result.docker_health = status
+            if status in ("healthy", "none"):
+                return
+            detail = ": %s" % output if output else ""
+            if status == "unhealthy":
+                fail("the container %s is unhealthy: its Docker HEALTHCHECK fails%s" % (name, detail))
+            remaining = deadline - clock()
+            if remaining <= 0:
+                fail("timed out after %g s waiting for the Docker HEALTHCHECK of the container %s to report healthy "
+                     "(status %s%s)" % (self.docker_health_timeout, name, status, detail))
+            self.client.sleep(min(self.interval, remaining))
 
     def _verify(self, result, fail):
         if self.require_components_up and result.api_health is not None:

@@ -98,6 +98,19 @@ options:
         C(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}') and fails at once when it is
         C(exited), C(dead) or C(restarting), or was restarted by Docker since the first poll.
     type: str
+  docker_healthy:
+    description:
+      - With O(docker_container), after the readiness wait, also wait until the container's Docker C(HEALTHCHECK)
+        reports C(healthy) (a container whose image has no health check passes). C(unhealthy) fails at once with
+        the health check's last output; the process watch of O(docker_container) keeps failing fast meanwhile.
+    type: bool
+    default: false
+  docker_health_timeout:
+    description:
+      - Seconds to wait for O(docker_healthy), counted from the end of the readiness wait (a health check runs
+        every C(--interval): give it a few intervals).
+    type: int
+    default: 60
 notes:
   - Supports C(check_mode).
 seealso:
@@ -173,6 +186,12 @@ process:
   sample: {"kind": "systemd", "name": "aurigraph-v11.service", "pid": 4242, "state": "active/running",
            "started": 1795999200.123456, "jar": "/opt/aurigraph/v11/releases/r1/app.jar",
            "cmdline": ["/usr/bin/java", "-jar", "/opt/aurigraph/v11/releases/r1/app.jar"], "image_id": null}
+docker_health:
+  description: Status of the container's Docker C(HEALTHCHECK) with O(docker_healthy) (C(healthy), or C(none) when
+    the image has none); else null.
+  returned: always
+  type: str
+  sample: healthy
 elapsed:
   description: Seconds spent by the module.
   returned: always
@@ -199,12 +218,14 @@ def main():
             docker_container=dict(type="str"),
             expected_jar=dict(type="path"),
             expected_image=dict(type="str"),
+            docker_healthy=dict(type="bool", default=False),
+            docker_health_timeout=dict(type="int", default=60),
         ),
         spec_overrides=dict(timeout=dict(type="int", default=120)),
     )
     params = module.params
     empty = dict(status="UNKNOWN", ready=False, checks=[], api_health=None, version=None, commit=None,
-                 start_time=None, info=None, process=None, elapsed=0.0)
+                 start_time=None, info=None, process=None, docker_health=None, elapsed=0.0)
     try:
         client = Client.from_module(module, timeout=min(params["timeout"], 30))
         watch = ProcessWatch(module.run_command, module.get_bin_path,
@@ -213,7 +234,8 @@ def main():
             client, wait_for=params["wait_for"], timeout=params["timeout"], interval=params["interval"],
             expected_version=params["expected_version"], expected_commit=params["expected_commit"],
             started_after=params["started_after"], require_components_up=params["require_components_up"],
-            watch=watch, expected_jar=params["expected_jar"], expected_image=params["expected_image"])
+            watch=watch, expected_jar=params["expected_jar"], expected_image=params["expected_image"],
+            docker_healthy=params["docker_healthy"], docker_health_timeout=params["docker_health_timeout"])
         result = checker.run()
     except HealthFailure as exc:
         module.fail_json(msg=str(exc), changed=False, **exc.result.as_dict())

@@ -497,3 +497,74 @@ def test_identity_problems_lists_every_reason():
     problems = identity_problems(process, expected_jar=JAR, started_after=20.0)
     assert len(problems) == 2
     assert identity_problems(dict(process, jar=JAR, started=30.0), expected_jar=JAR, started_after=20.0) == []
+
+
+# ----------------------------------------------------------------- Docker HEALTHCHECK (docker_healthy)
+RUNNING = (0, "running 0 0\n", "")
+
+
+def docker_health(status, output=""):
+    return (0, '{"Status": "%s", "FailingStreak": 0, "Log": [{"ExitCode": 1, "Output": "%s"}]}\n' % (status, output), "")
+
+
+def test_docker_healthy_waits_for_starting_then_healthy(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING, RUNNING, docker_health("starting"), RUNNING, docker_health("starting"),
+                         RUNNING, docker_health("healthy")])
+    result = checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c"),
+                     docker_healthy=True).run()
+    assert result.docker_health == "healthy" and result.as_dict()["docker_health"] == "healthy"
+    assert ["/usr/bin/docker", "inspect", "-f", "{{json .State.Health}}", "c"] in runner.commands
+    assert runner.commands.count(["/usr/bin/docker", "inspect", "-f", "{{json .State.Health}}", "c"]) == 3
+
+
+def test_docker_unhealthy_fails_at_once_with_the_check_output(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING, RUNNING, docker_health("unhealthy", "curl: (7) Failed to connect")])
+    with pytest.raises(HealthFailure) as exc:
+        checker(wait_for="ready", timeout=600, watch=ProcessWatch(runner, bin_path, docker_container="c"),
+                docker_healthy=True).run()
+    assert str(exc.value) == "the container c is unhealthy: its Docker HEALTHCHECK fails: curl: (7) Failed to connect"
+    assert clock.sleeps == []
+
+
+def test_docker_health_times_out_with_its_own_budget(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING, docker_health("starting")])
+    runner.outputs = [RUNNING] + [RUNNING, docker_health("starting")] * 100
+    with pytest.raises(HealthFailure, match=r"^timed out after 20 s waiting for the Docker HEALTHCHECK of the container c "
+                                            r"to report healthy \(status starting"):
+        checker(wait_for="ready", interval=2, watch=ProcessWatch(runner, bin_path, docker_container="c"),
+                docker_healthy=True, docker_health_timeout=20).run()
+
+
+def test_docker_without_healthcheck_passes(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING, RUNNING, (0, "null\n", "")])
+    result = checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c"),
+                     docker_healthy=True).run()
+    assert result.docker_health == "none"
+
+
+def test_docker_exits_while_waiting_for_health(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING, RUNNING, docker_health("starting"), (0, "exited 143 0\n", "")])
+    with pytest.raises(HealthFailure, match=r"^the container c is exited \(exit status 143\)$"):
+        checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c"), docker_healthy=True).run()
+
+
+def test_docker_healthy_not_checked_by_default(fake_api, clock):
+    service(fake_api)
+    runner = FakeRunner([RUNNING])
+    result = checker(wait_for="ready", watch=ProcessWatch(runner, bin_path, docker_container="c")).run()
+    assert result.docker_health is None and len(runner.commands) == 1
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(docker_healthy=True), "docker_healthy needs docker_container"),
+    (dict(docker_healthy=True, docker_health_timeout=0, watch=ProcessWatch(None, bin_path, docker_container="c")),
+     "docker_health_timeout must be a positive"),
+])
+def test_docker_healthy_validation(kw, match):
+    with pytest.raises(errors.ValidationError, match=match):
+        checker(wait_for="ready", **kw)
