@@ -53,6 +53,7 @@ fi
 stage_lint() {
   yamllint -s . && ansible-lint --offline -q && python3 scripts/check_argument_specs.py \
     && python3 scripts/pipeline_diagram.py --check && python3 scripts/check_role_copies.py \
+    && python3 scripts/follow_deploy.py >/dev/null \
     && antsibull-changelog lint
 }
 stage_build() {
