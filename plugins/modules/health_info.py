@@ -108,7 +108,7 @@ options:
   docker_health_timeout:
     description:
       - Seconds to wait for O(docker_healthy), counted from the end of the readiness wait (a health check runs
-        every C(--interval): give it a few intervals).
+        every C(--interval), so give it a few intervals).
     type: int
     default: 60
 notes:
