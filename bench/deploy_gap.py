@@ -169,7 +169,9 @@ def analyse(samples, t0, t_detect=None):
                 first_down = t
             if cur_start is None:
                 cur_start = last_ready if last_ready is not None else t0
+    steps = [b[0] - a[0] for a, b in zip(window, window[1:])]
     out = {"gap_s": round(gap, 3), "not_ready_samples": not_ready, "samples": len(window),
+           "probe_interval_s": round(statistics.median(steps), 3) if steps else None,
            "first_not_ready_s": None if first_down is None else round(first_down - t0, 3),
            "ready_again_s": None if ready_after_gap is None else round(ready_after_gap - t0, 3)}
     if t_detect is not None:
