@@ -133,7 +133,7 @@ class Prober:
         node("rm -f %s %s" % (PROBE_FILE, PROBE_STOP))
         run(["docker", "exec", "-d", NODE, "python3", "-c", PROBER, READY_URL, PROBE_FILE, PROBE_STOP,
              str(self.probe_max)])
-        wait_for("the prober's first sample", lambda: self.samples(), 60)
+        wait_for("the prober's first sample", self.samples, 60)
 
     def samples(self):
         out = node("cat %s 2>/dev/null || true" % PROBE_FILE).stdout.split("\n")
@@ -263,8 +263,8 @@ class Bench:
                     raise BenchError("%s: expected a failed play with DEPLOY ROLLED BACK (rc %d, log %s)"
                                      % (label, proc.returncode, self.logs / (label + ".log")))
             elif proc.returncode != 0:
-                raise BenchError("%s: ansible-playbook failed (rc %d), see %s" % (label, proc.returncode,
-                                                                               self.logs / (label + ".log")))
+                raise BenchError("%s: ansible-playbook failed (rc %d), see %s"
+                                 % (label, proc.returncode, self.logs / (label + ".log")))
             tasks_run = self.task_costs(kind, events)
             changed = sum(1 for e in events if e["event"] == "ok" and e.get("changed"))
             return {"tasks_run": tasks_run, "changed": changed}, (failed[0]["t"] if failed else None)
@@ -295,19 +295,18 @@ class Bench:
         up = self.release("11.4.%d" % (100 + i))
         bad = self.release("11.4.%d" % (200 + i), self.args.bad_fault)
         out = {}
-        out["noop"] = self.timed("r%d-noop" % i, self.op_playbook("r%d-noop" % i, "noop", "playbooks/deploy.yml",
-                                                                   current), current["version"])
+        deploy = "playbooks/deploy.yml"
+        out["noop"] = self.timed("r%d-noop" % i, self.op_playbook("r%d-noop" % i, "noop", deploy, current),
+                                 current["version"])
         out["restart"] = self.timed("r%d-restart" % i, self.op_restart, current["version"])
         out["seed"] = self.timed("r%d-seed" % i, self.op_seed(), current["version"])
         self.cleanup_seed()
-        out["upgrade"] = self.timed("r%d-upgrade" % i, self.op_playbook("r%d-upgrade" % i, "upgrade",
-                                                                         "playbooks/deploy.yml", up), up["version"])
-        out["manual_rb"] = self.timed("r%d-manual_rb" % i, self.op_playbook("r%d-manual_rb" % i, "manual_rb",
-                                                                             "playbooks/rollback.yml", None),
-                                      current["version"])
-        out["auto_rb"] = self.timed("r%d-auto_rb" % i, self.op_playbook("r%d-auto_rb" % i, "auto_rb",
-                                                                         "playbooks/deploy.yml", bad, must_fail=True),
-                                    current["version"])
+        out["upgrade"] = self.timed("r%d-upgrade" % i, self.op_playbook("r%d-upgrade" % i, "upgrade", deploy, up),
+                                    up["version"])
+        rollback = self.op_playbook("r%d-manual_rb" % i, "manual_rb", "playbooks/rollback.yml", None)
+        out["manual_rb"] = self.timed("r%d-manual_rb" % i, rollback, current["version"])
+        failing = self.op_playbook("r%d-auto_rb" % i, "auto_rb", deploy, bad, must_fail=True)
+        out["auto_rb"] = self.timed("r%d-auto_rb" % i, failing, current["version"])
         if out["noop"]["changed"]:
             log("warning: the no-op re-run reported %d changed task(s)" % out["noop"]["changed"])
         return out
@@ -388,8 +387,8 @@ def print_table(result):
         if r is None:
             print("| %s | n/a | | no data |" % g["goal"])
         else:
-            print("| %s | %.2fx | %.2f-%.2fx | %s |" % (g["goal"], r["median"], r["min"], r["max"],
-                                                         "yes" if g["met"] else "NO"))
+            verdict = "yes" if g["met"] else "NO"
+            print("| %s | %.2fx | %.2f-%.2fx | %s |" % (g["goal"], r["median"], r["min"], r["max"], verdict))
 
 
 def report(result):
