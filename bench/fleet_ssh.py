@@ -1,8 +1,8 @@
 """Benchmark: the fleet deploy over SSH, and what one task costs per connection type.
 
 1. Connection cost: one node; a play of 1 task and one of 21 trivial tasks (``ansible.builtin.command: "true"``)
-   through each connection - docker exec (community.docker.docker), OpenSSH without pipelining, OpenSSH with
-   pipelining, paramiko; per-task cost = (wall(21) - wall(1)) / 20, median of ``--repeat`` runs.
+   through each connection - docker exec (community.docker.docker) without and with pipelining, OpenSSH without
+   and with pipelining, paramiko; per-task cost = (wall(21) - wall(1)) / 20, median of ``--repeat`` runs.
 2. Fleet: for each size in ``--sizes`` (default 1 3 5), fresh nodes reached over SSH (tests/ssh/setup_nodes.sh) running
    the stand-in as a cluster; first deploy, then the wall time of a no-op re-run and of a rolling upgrade of the
    root ``deploy.yml``. The issue's goal: a 5-node upgrade <= 5.5 x a 1-node upgrade.
@@ -66,7 +66,10 @@ def write_inventory(work, names, connection):
     os.symlink(os.path.join(REPO, "molecule", "fleet", "inventory", "group_vars", "aurigraph_nodes"),
                os.path.join(inv, "group_vars", "aurigraph_nodes"))
     conn = {
-        "docker": {"ansible_connection": "community.docker.docker", "ansible_user": "root"},
+        "docker": {"ansible_connection": "community.docker.docker", "ansible_user": "root",
+                   "ansible_pipelining": False},
+        "docker-pipelining": {"ansible_connection": "community.docker.docker", "ansible_user": "root",
+                              "ansible_pipelining": True},
         "ssh": {"ansible_connection": "ansible.builtin.ssh", "ansible_ssh_pipelining": False,
                 "ansible_ssh_common_args": "-F %s/ssh/ssh_config" % work},
         "ssh-pipelining": {"ansible_connection": "ansible.builtin.ssh", "ansible_ssh_pipelining": True,
@@ -93,7 +96,7 @@ def env_for(work):
 def connection_costs(work, repeat):
     names = start_nodes(1, work)
     results = {}
-    for connection in ("docker", "ssh", "ssh-pipelining", "paramiko"):
+    for connection in ("docker", "docker-pipelining", "ssh", "ssh-pipelining", "paramiko"):
         inv = write_inventory(work, names, connection)
         walls = {}
         for tasks in (1, 21):

@@ -62,3 +62,31 @@ def test_unwritable_data_dir_fails_start(fresh, tmp_path):
     s = fresh(data_dir=blocker / "sub", wait=False)
     assert s.wait_exit(60) == 1
     assert "AURIGRAPH_DATA_DIR" in s.log_text()
+
+
+def test_memory_state_store_writes_no_file_and_forgets_on_restart(fresh, tmp_path):
+    """AURIGRAPH_STATE_STORE=memory (for benchmarks): no state file is written, a restart seeds afresh."""
+    data = tmp_path / "data"
+    env = {"AURIGRAPH_STATE_STORE": "memory", "AURIGRAPH_BRIDGE_SETTLE_SECONDS": "0.5"}
+    h = hashlib.sha256(b"memory-token").hexdigest()
+    s1 = fresh(data_dir=data, env=env)
+    assert api(s1, "POST", "/api/v11/auth/tokens/blacklist", {"tokenHash": h, "reason": "mem"})[0] == 200
+    assert api(s1, "POST", "/api/v11/auth/tokens/blacklist/check", {"tokenHash": h})[2]["blacklisted"] is True
+    assert api(s1, "POST", "/api/v11/bridge/retry/tx-stuck-0001")[0] == 200
+    deadline = time.monotonic() + 15
+    while api(s1, "GET", "/api/v11/bridge/transfer/tx-stuck-0001/status")[2]["status"] != "COMPLETED":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert s1.stop() in (0, 143)
+    assert not [p for p in os.listdir(data / "standin") if p.endswith(".json") or p.endswith(".tmp")]
+
+    s2 = fresh(data_dir=data, env=env)  # nothing persisted: the seeds again
+    assert api(s2, "POST", "/api/v11/auth/tokens/blacklist/check", {"tokenHash": h})[2]["blacklisted"] is False
+    t = api(s2, "GET", "/api/v11/bridge/transfer/tx-stuck-0001/status")[2]
+    assert t["status"] != "COMPLETED" and t["retryCount"] == 0
+
+
+def test_unknown_state_store_fails_start(fresh, tmp_path):
+    s = fresh(env={"AURIGRAPH_STATE_STORE": "sqlite"}, wait=False)
+    assert s.wait_exit(60) == 2
+    assert "AURIGRAPH_STATE_STORE must be 'file' or 'memory', got 'sqlite'" in s.log_text()

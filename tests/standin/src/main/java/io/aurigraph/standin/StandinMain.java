@@ -17,6 +17,12 @@ public class StandinMain {
                     + "'; known: " + ReleaseInfo.FAULTS);
             System.exit(2);
         }
+        String store = Env.get("AURIGRAPH_STATE_STORE", "file");
+        if (!"file".equals(store) && !"memory".equals(store)) {
+            System.err.println(Instant.now() + " ERROR [aurigraph-standin] AURIGRAPH_STATE_STORE must be 'file' or 'memory', got '"
+                    + store + "'");
+            System.exit(2);
+        }
         String logFile = Env.get("AURIGRAPH_LOG_FILE");
         if (logFile != null) {
             File f = new File(logFile).getAbsoluteFile();

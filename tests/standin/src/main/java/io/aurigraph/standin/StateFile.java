@@ -15,8 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** JSON state files under the data directory, written atomically (temp file, fsync, rename). */
+/**
+ * JSON state files under the data directory, written atomically (temp file, fsync, rename).
+ * {@code AURIGRAPH_STATE_STORE=memory} keeps the state in memory only (no file is read or written: every start
+ * seeds afresh), so that benchmarks of bulk operations measure the client, not a whole-file rewrite per request.
+ */
 public final class StateFile {
+    /** {@code file} (default) or {@code memory}; anything else stops the start-up with a clear message. */
+    static final boolean MEMORY = memoryMode(Env.get("AURIGRAPH_STATE_STORE", "file"));
+
     /** Fields only (no isX()/getX() helpers), tolerant of fields added or removed between releases. */
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -26,8 +33,19 @@ public final class StateFile {
     private StateFile() {
     }
 
+    static boolean memoryMode(String store) {
+        switch (store) {
+            case "file":
+                return false;
+            case "memory":
+                return true;
+            default:
+                throw new IllegalArgumentException("AURIGRAPH_STATE_STORE must be 'file' or 'memory', got '" + store + "'");
+        }
+    }
+
     public static <T> T read(Path file, TypeReference<T> type) {
-        if (!Files.exists(file)) {
+        if (MEMORY || !Files.exists(file)) {
             return null;
         }
         try {
@@ -38,6 +56,9 @@ public final class StateFile {
     }
 
     public static synchronized void write(Path file, Object value) {
+        if (MEMORY) {
+            return;
+        }
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             byte[] bytes = MAPPER.writeValueAsBytes(value);
