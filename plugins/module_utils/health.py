@@ -25,7 +25,7 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils.timeutil import iso,
 PROBES = {"none": "/q/health", "live": "/q/health/live", "ready": "/q/health/ready", "started": "/q/health/started"}
 API_HEALTH_PATH = "/api/v11/health"
 INFO_PATH = "/api/v11/info"
-INTERVAL_CAP = 10.0
+INTERVAL_CAP = 2.0  # /q/health/ready is cheap and not rate-limited: a ready service is seen within 2 s
 BACKOFF_FACTOR = 1.5
 PROBE_REQUEST_TIMEOUT = 10
 

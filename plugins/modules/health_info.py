@@ -47,9 +47,9 @@ options:
     default: 120
   interval:
     description:
-      - Initial seconds between two polls; it grows by half each time up to 10 seconds (or O(interval) if larger).
+      - Initial seconds between two polls; it grows by half each time up to 2 seconds (or O(interval) if larger).
     type: int
-    default: 2
+    default: 1
   expected_version:
     description:
       - Fail unless C(/api/v11/info) reports this version in C(build.version) or C(platform.version).
@@ -209,7 +209,7 @@ def main():
     module = api_module(
         dict(
             wait_for=dict(type="str", default="none", choices=["none", "live", "ready", "started"]),
-            interval=dict(type="int", default=2),
+            interval=dict(type="int", default=1),
             expected_version=dict(type="str"),
             expected_commit=dict(type="str"),
             started_after=dict(type="str"),

