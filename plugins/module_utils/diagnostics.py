@@ -294,10 +294,10 @@ class Collector(object):
             if begin >= 0 and "JNI global refs" in text[begin:]:
                 return text[begin:]
             if self.clock() >= deadline:
+                where = "container log" if self.method == "docker" else "journal"
                 raise NotCollected("sent SIGQUIT to PID %s but no complete thread dump ('Full thread dump' ... "
                                    "'JNI global refs') reached the %s within %ss (JVM started with -Xrs? output "
-                                   "not in the journal?)" % (pid, "container log" if self.method == "docker"
-                                                            else "journal", self.p["timeout"]))
+                                   "not in the journal?)" % (pid, where, self.p["timeout"]))
             self.sleep(0.5)
 
     def heap_dump(self):
@@ -326,8 +326,8 @@ class Collector(object):
         if need > self.cap - self.total:
             self.cap_hit = True
             raise NotCollected("size cap: the heap dump (about %d MB) does not fit in aurigraph_diag_max_mb=%s MB "
-                               "(already %d bytes used): raise aurigraph_diag_max_mb" % (need // 1048576,
-                                                                                          self.p["max_mb"], self.total))
+                               "(already %d bytes used): raise aurigraph_diag_max_mb"
+                               % (need // 1048576, self.p["max_mb"], self.total))
         path = os.path.join(where, "aurigraph-heap-%d-%d.hprof" % (pid, int(self.clock())))
         try:
             self._cmd(self._as_owner(pid, jcmd + ["1" if self.method == "docker" else str(pid), "GC.heap_dump",

@@ -67,8 +67,8 @@ class _Base(object):
     def _do(self, argv, what):
         rc, out, err = self.run(argv)
         if rc != 0:
-            raise ServiceControlError("%s failed (%s, rc %s): %s" % (what, " ".join(argv), rc,
-                                                                    (err or out or "").strip() or "no output"))
+            detail = (err or out or "").strip() or "no output"
+            raise ServiceControlError("%s failed (%s, rc %s): %s" % (what, " ".join(argv), rc, detail))
         self.actions.append(" ".join(argv))
         return out
 

@@ -22,10 +22,10 @@ description:
     container log). The manifest says which.
   - The heap dump (opt-in) needs C(jcmd); it is refused with the numbers when O(heap_dump_dir) has less than twice the
     JVM's resident size free, or when it does not fit under O(max_mb).
-  - B(Secrets) - env files, the pgpass file and the process environment are never read. Every text item is redacted
+  - "B(Secrets) - env files, the pgpass file and the process environment are never read. Every text item is redacted
     before it is written, the values of O(secrets), of secret-looking keys (C(KEY=value), C(key: value),
-    C("key": "value") with PASSWORD, SECRET, TOKEN, API_KEY and the like in the key), bearer tokens and credentials in
-    URLs are replaced by C(<redacted>).
+    C(\"key\": \"value\") with PASSWORD, SECRET, TOKEN, API_KEY and the like in the key), bearer tokens and credentials
+    in URLs are replaced by C(<redacted>)."
   - B(Size cap) - an item that would take the bundle past O(max_mb) is left out, and so is every later item; the
     manifest says why (RV(size_cap_hit)).
   - The manifest lists every item with C(collected), C(why) (when not), C(file), C(size), C(sha256), C(at).
@@ -37,6 +37,7 @@ attributes:
     description: Refused in check mode (it sends SIGQUIT to the JVM and writes a file); the module is skipped.
   diff_mode:
     support: none
+    description: No diff; RV(manifest) describes the bundle.
 options:
   path:
     description: Where to write the tarball on the node (its directory must exist). Its name without C(.tar.gz) is the
@@ -140,7 +141,7 @@ size_cap_hit:
   returned: success
   type: bool
 not_collected:
-  description: The items left out, each as C(<item>: <why>).
+  description: "The items left out, each as C(<item>: <why>)."
   returned: success
   type: list
   elements: str

@@ -36,6 +36,7 @@ attributes:
     description: Reads the state and returns what would be done (RV(actions)); sends no signal and writes nothing.
   diff_mode:
     support: none
+    description: No diff; RV(before) and RV(after) show the state.
 options:
   method:
     description: How the service runs on the host.
