@@ -73,6 +73,9 @@ options:
     description: Verify the TLS certificate of O(api_url).
     type: bool
     default: true
+  ca_path:
+    description: CA bundle to verify the TLS certificate of O(api_url) with.
+    type: path
   records_path:
     description: The release records file (C(releases.json)) to include.
     type: path
@@ -168,6 +171,7 @@ def main():
             log_lines=dict(type="int", default=2000),
             api_url=dict(type="str", default="http://127.0.0.1:9003"),
             validate_certs=dict(type="bool", default=True),
+            ca_path=dict(type="path"),
             records_path=dict(type="path"),
             java_bin=dict(type="path", default="/usr/bin/java"),
             heap_dump=dict(type="bool", default=False),
@@ -189,7 +193,7 @@ def main():
     def fetch(url):
         try:
             resp = open_url(url, method="GET", timeout=p["timeout"], validate_certs=p["validate_certs"],
-                            headers={"Accept": "text/plain, application/json"})
+                            ca_path=p["ca_path"], headers={"Accept": "text/plain, application/json"})
             return resp.getcode(), resp.read().decode("utf-8", errors="replace")
         except HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", errors="replace")

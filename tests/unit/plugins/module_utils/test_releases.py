@@ -191,7 +191,7 @@ def test_events_append_with_who_when_why_and_current_release():
 
 def test_events_are_capped_and_validated():
     data = releases.empty()
-    for _ in range(releases.MAX_EVENTS + 5):
+    for dummy in range(releases.MAX_EVENTS + 5):
         releases.add_event(data, "stopped", clock=clock)
     assert len(releases.events(data)) == releases.MAX_EVENTS
     with pytest.raises(releases.ReleaseError, match="invalid event 'paused'"):
