@@ -216,6 +216,9 @@ def apply_record(params, data):
             changed |= releases.set_status(data, rid, params["status"])
         if params["current"]:
             changed |= releases.activate(data, rid, user=params["user"])
+    if params.get("event"):
+        changed |= releases.add_event(data, params["event"], reason=params["reason"], user=params["user"],
+                                      details=params.get("event_details"))
     if params["keep"] is not None:
         pruned = releases.prune(data, params["keep"])
         dropped.extend(pruned)
@@ -225,8 +228,11 @@ def apply_record(params, data):
 
 def record(params, check_mode=False, diff=False, warn=None):
     """aurigraph.dlt.release_record: the change, written to the store (not in check mode). Returns the result."""
-    if not params["release_id"] and params["keep"] is None:
-        raise errors.ValidationError("release_id is required unless the task only prunes with keep")
+    if not params["release_id"] and params["keep"] is None and not params.get("event"):
+        raise errors.ValidationError("release_id is required unless the task only prunes with keep or records an event")
+    if params.get("event") and params["release_id"]:
+        raise errors.ValidationError("event records what happened to the service (it names the current release "
+                                     "itself): leave release_id out")
     if params["sha256"] is not None and not re.match(r"^[0-9a-f]{64}$", params["sha256"]):
         raise errors.ValidationError("sha256 must be 64 lowercase hexadecimal characters, got '%s'" % params["sha256"])
     store = from_params(params)
@@ -246,7 +252,8 @@ def record(params, check_mode=False, diff=False, warn=None):
     summary = releases.summary(after)
     result = dict(changed=changed, record=releases.get(after, params["release_id"]) if params["release_id"] else None,
                   current_id=summary["current_id"], previous_good_id=summary["previous_good_id"],
-                  pruned=[r["id"] for r in dropped], removed_paths=removed)
+                  pruned=[r["id"] for r in dropped], removed_paths=removed,
+                  event=summary["events"][-1] if params.get("event") and summary["events"] else None)
     if diff and changed:
         result["diff"] = dict(before=dump(before), after=dump(after), before_header=store.describe(),
                               after_header=store.describe())

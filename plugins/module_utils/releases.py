@@ -32,6 +32,9 @@ STATUSES = ("pending", "good", "failed", "rolled_back")
 # Descriptive fields a caller may set on a record; sha256/version are fixed once recorded.
 FIELDS = ("version", "sha256", "artifact", "method", "commit", "message", "db_backup", "db_backup_of")
 IMMUTABLE = ("version", "sha256")
+# Operational events recorded beside the releases (stop.yml / start.yml): what happened to the service, who, when, why.
+EVENTS = ("stopped", "killed", "isolated", "started")
+MAX_EVENTS = 200
 
 
 class ReleaseError(DltError):
@@ -245,6 +248,26 @@ def prune(data, keep):
     return sorted(dropped, key=lambda r: r.get("seq", 0))
 
 
+def add_event(data, event, reason=None, user=None, details=None, clock=time.time):
+    """Append an operational event (``EVENTS``: stopped, killed, isolated, started) to the history, with who, when,
+    why and the release that was current. Keeps the newest ``MAX_EVENTS``. Always a change (an event happened)."""
+    if event not in EVENTS:
+        raise ReleaseError("invalid event '%s' (one of %s)" % (event, ", ".join(EVENTS)))
+    entry = {"event": event, "at": now_iso(clock), "by": user, "reason": reason, "release": data.get("current"),
+             "seq": _next(data)}
+    if details:
+        entry["details"] = details
+    events = data.setdefault("events", [])
+    events.append(entry)
+    del events[:-MAX_EVENTS]
+    return True
+
+
+def events(data):
+    """Operational events, oldest first (an empty list for records written before events existed)."""
+    return list(data.get("events") or [])
+
+
 def summary(data):
     """A compact view for module results."""
     cur = current(data)
@@ -255,4 +278,5 @@ def summary(data):
         "previous_good": prev,
         "previous_good_id": prev["id"] if prev else None,
         "releases": ordered(data),
+        "events": events(data),
     }

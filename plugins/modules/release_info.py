@@ -105,6 +105,13 @@ rollback_target:
   description: The resolved rollback target record, or null when there is none.
   returned: always
   type: dict
+events:
+  description: Operational events (stopped, killed, isolated, started; see M(aurigraph.dlt.release_record)'s
+    O(aurigraph.dlt.release_record#module:event)), oldest first, each with C(event), C(at), C(by), C(reason),
+    C(release) and C(details).
+  returned: always
+  type: list
+  elements: dict
 rollback_db_backup:
   description: The newest DB dump taken while the rollback target was running (restore it when rolling back
     with the database), or null.
@@ -133,7 +140,7 @@ def main():
     except errors.DltError as exc:
         module.fail_json(msg=str(exc), changed=False, exists=False, releases=[], current=None, current_id=None,
                          previous_good=None, previous_good_id=None, release=None, rollback_target=None,
-                         rollback_db_backup=None,
+                         rollback_db_backup=None, events=[],
                          **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
     module.exit_json(**result)
 

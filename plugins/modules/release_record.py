@@ -46,7 +46,7 @@ options:
   release_id:
     description:
       - The release to create or update, for example C(11.4.5-1a2b3c4d-0e9f8a).
-      - A plain name, no C(/). Required unless the task only prunes (O(keep) without O(release_id)).
+      - A plain name, no C(/). Required unless the task only prunes (O(keep) without O(release_id)) or records an O(event).
     type: str
   state:
     description: V(present) creates or updates the record, V(absent) removes it (never the current release).
@@ -92,6 +92,18 @@ options:
   keep:
     description: After the update, keep this many runnable releases (and as many failed ones) and drop the rest.
     type: int
+  event:
+    description:
+      - Record an operational event of the service instead of changing a release (O(release_id) must be left
+        out) - V(stopped) (graceful stop), V(killed) (forced stop), V(isolated) (stopped and kept from starting),
+        V(started). The entry carries the event, when (UTC), O(user) as who, O(reason) as why and the
+        current release; M(aurigraph.dlt.release_info) returns them as RV(aurigraph.dlt.release_info#module:events).
+      - Every call appends an entry (an event is always a change); the newest 200 are kept.
+    type: str
+    choices: [stopped, killed, isolated, started]
+  event_details:
+    description: Extra facts stored with O(event) (for example the stop mode, the timeout, the PID that was stopped).
+    type: dict
   releases_dir:
     description: Directory holding one sub-directory per release; with O(keep) or O(state=absent) the dropped
       releases' directories are deleted from it (and their recorded DB dumps). Only with O(path).
@@ -129,6 +141,15 @@ EXAMPLES = r"""
     artifact: registry.example.com/aurigraph/aurigraph-v11:11.5.0
     method: k8s
     user: alice@controller
+
+- name: Record that the service was isolated (stop.yml does this)
+  aurigraph.dlt.release_record:
+    path: /opt/aurigraph/v11/.deploy/releases.json
+    event: isolated
+    reason: "INC-4711: suspected key compromise"
+    user: oncall@controller
+    event_details:
+      mode: isolate
 """
 
 RETURN = r"""
@@ -152,6 +173,12 @@ pruned:
   returned: always
   type: list
   elements: str
+event:
+  description: The event entry recorded by O(event), else null.
+  returned: always
+  type: dict
+  sample: {"event": "isolated", "at": "2026-11-30T03:12:00Z", "by": "oncall@controller", "reason": "INC-4711",
+           "release": "11.4.5-1a2b3c4d-0e9f8a", "seq": 12, "details": {"mode": "isolate", "pid": 4242}}
 removed_paths:
   description: Release directories and DB dumps deleted (or that would be, in check mode); always empty with
     O(configmap).
@@ -183,6 +210,8 @@ def main():
             user=dict(type="str"),
             keep=dict(type="int"),
             releases_dir=dict(type="path"),
+            event=dict(type="str", choices=list(releases.EVENTS)),
+            event_details=dict(type="dict"),
         ),
         required_if=[("state", "absent", ("release_id",))],
         required_one_of=release_store.STORE_RULES["required_one_of"],
@@ -193,7 +222,8 @@ def main():
         result = release_store.record(module.params, module.check_mode, module._diff, warn=module.warn)
     except errors.DltError as exc:
         module.fail_json(msg=str(exc), changed=False, record=None, current_id=None, previous_good_id=None, pruned=[],
-                         removed_paths=[], **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
+                         removed_paths=[], event=None,
+                         **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
     module.exit_json(**result)
 
 

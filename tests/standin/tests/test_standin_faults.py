@@ -131,3 +131,19 @@ def test_cwd_keystore_dies_in_a_read_only_working_directory(fresh, tmp_path):
     s = fresh(fault="cwd-keystore", cwd=work, wait=False)
     assert s.wait_exit(60) == 1
     assert "Key management initialization failed" in s.log_text()
+
+
+def test_ignore_sigterm_only_sigkill_stops_it(fresh):
+    """A hung release for the forced stop (playbooks/stop.yml): SIGTERM is logged and ignored, SIGKILL ends it."""
+    import signal
+    s = fresh(fault="ignore-sigterm")
+    s.proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while "ignoring SIGTERM" not in s.log_text():   # wait on the handler's own line, not a fixed time
+        assert s.running(), s.log_tail()
+        assert time.monotonic() < deadline, "no 'ignoring SIGTERM' line in 30 s:\n" + s.log_tail()
+        time.sleep(0.2)
+    assert s.running()
+    assert s.request("GET", "/q/health/live")[0] == 200   # still serving after SIGTERM
+    s.kill()
+    assert s.proc.returncode == -signal.SIGKILL

@@ -175,3 +175,24 @@ def test_auto_rollback_first_release_and_foreign_dump():
     releases.activate(data, "3.0-c")
     releases.set_status(data, "3.0-c", "failed")
     assert releases.auto_rollback(data, "3.0-c") == (releases.get(data, "1.0-a"), "/b/2.dump")
+
+
+def test_events_append_with_who_when_why_and_current_release():
+    data = history(("11.4.4-a", "good", True))
+    assert releases.events(data) == []
+    assert releases.add_event(data, "isolated", reason="INC-1", user="oncall", details={"pid": 42}, clock=clock)
+    releases.add_event(data, "started", user="oncall", clock=clock)
+    first, second = releases.events(data)
+    assert first == {"event": "isolated", "at": releases.now_iso(clock), "by": "oncall", "reason": "INC-1",
+                     "release": "11.4.4-a", "seq": first["seq"], "details": {"pid": 42}}
+    assert second["event"] == "started" and second["seq"] > first["seq"] and "details" not in second
+    assert releases.summary(data)["events"] == [first, second]
+
+
+def test_events_are_capped_and_validated():
+    data = releases.empty()
+    for dummy in range(releases.MAX_EVENTS + 5):
+        releases.add_event(data, "stopped", clock=clock)
+    assert len(releases.events(data)) == releases.MAX_EVENTS
+    with pytest.raises(releases.ReleaseError, match="invalid event 'paused'"):
+        releases.add_event(data, "paused")

@@ -92,3 +92,18 @@ def test_absent_removes_record_and_dir(tmp_path, capsys):
     res = rec(tmp_path, capsys, release_id="1.0-a", state="absent", releases_dir=str(tmp_path / "releases"))
     assert res["changed"] and res["pruned"] == ["1.0-a"] and not (tmp_path / "releases" / "1.0-a").exists()
     assert "1.0-a" not in load(tmp_path)["releases"]
+
+
+def test_event_is_recorded_and_returned_by_release_info(tmp_path, capsys):
+    from ansible_collections.aurigraph.dlt.plugins.modules import release_info
+    deploy(tmp_path, capsys, "1.0-a", SHA1)
+    res = rec(tmp_path, capsys, event="isolated", reason="INC-9", user="oncall", event_details={"mode": "isolate"})
+    assert res["changed"] and res["event"]["event"] == "isolated" and res["event"]["release"] == "1.0-a"
+    assert res["event"]["by"] == "oncall" and res["event"]["reason"] == "INC-9"
+    info = run_module(release_info.main, {"path": str(tmp_path / "state" / "releases.json")}, capsys)
+    assert [e["event"] for e in info["events"]] == ["isolated"]
+    assert load(tmp_path)["releases"]["1.0-a"]["status"] == "good"   # the release itself is untouched
+    check = rec(tmp_path, capsys, check_mode=True, event="started", user="oncall")
+    assert check["changed"] and len(load(tmp_path)["events"]) == 1
+    bad = rec(tmp_path, capsys, event="started", release_id="1.0-a")
+    assert bad.failed and "leave release_id out" in bad["msg"]

@@ -10,6 +10,21 @@ import java.time.Instant;
 @QuarkusMain
 public class StandinMain {
 
+    /**
+     * Fault ignore-sigterm: a hung release that does not react to SIGTERM (the JVM's default handler would run the
+     * shutdown hooks and exit 143). Only SIGKILL ends it. SIGQUIT (thread dump) and SIGINT keep their behaviour.
+     */
+    @SuppressWarnings("removal")
+    static void ignoreSigterm() {
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+            System.out.println(Instant.now() + " WARN  [aurigraph-standin] fault ignore-sigterm: ignoring SIG"
+                    + sig.getName() + " (only SIGKILL stops this process)");
+            System.out.flush();
+        });
+        System.out.println(Instant.now() + " WARN  [aurigraph-standin] fault ignore-sigterm: SIGTERM will be ignored");
+        System.out.flush();
+    }
+
     public static void main(String... args) {
         ReleaseInfo release = ReleaseInfo.get();
         if (!ReleaseInfo.FAULTS.contains(release.fault)) {
@@ -45,6 +60,9 @@ public class StandinMain {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        if (release.is("ignore-sigterm")) {
+            ignoreSigterm();
         }
         Quarkus.run(args);
     }
