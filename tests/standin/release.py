@@ -16,7 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ENTRY = "META-INF/aurigraph-standin.properties"
 FAULTS = ("none", "ready-down", "exit-on-start", "slow-start", "wrong-version",
-          "no-token-endpoints", "flaky", "health-quirk", "missing-500", "cwd-keystore", "jwt-401", "real-quirks")
+          "no-token-endpoints", "flaky", "health-quirk", "missing-500", "cwd-keystore", "jwt-401", "real-quirks",
+          "ws-broken")
 FIXED_TIME = (2025, 11, 20, 0, 0, 0)
 DEFAULT_BUILD_TIMESTAMP = "2025-11-20T00:00:00Z"
 

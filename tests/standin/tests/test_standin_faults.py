@@ -7,7 +7,7 @@ import time
 import pytest
 
 from standin_testlib import ADMIN_TOKEN
-from harness import StandInError
+from harness import StandInError, WebSocketClient
 
 
 def db_check(body):
@@ -131,3 +131,13 @@ def test_cwd_keystore_dies_in_a_read_only_working_directory(fresh, tmp_path):
     s = fresh(fault="cwd-keystore", cwd=work, wait=False)
     assert s.wait_exit(60) == 1
     assert "Key management initialization failed" in s.log_text()
+
+
+def test_ws_broken(fresh):
+    """ws-broken: everything serves and is ready, but the /ws/tokens upgrade is refused with 503."""
+    s = fresh(fault="ws-broken")
+    s.wait_until("ready", 60)
+    assert s.request("GET", "/q/health/ready")[0] == 200
+    assert s.request("GET", "/api/v11/info")[2]["standin"]["fault"] == "ws-broken"
+    with pytest.raises(StandInError, match="503"):
+        WebSocketClient(s.url.replace("http://", "ws://") + "/ws/tokens")
