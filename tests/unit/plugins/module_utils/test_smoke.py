@@ -179,8 +179,10 @@ def test_token_stats_one_request(fake_api):
     assert fake_api.calls[0].headers["Authorization"] == "Bearer t"
 
 
-@pytest.mark.parametrize("answer", [reply(503, {"error": "down"}), reply(429, {"error": "Rate limit exceeded",
-                                                                                "retryAfterSeconds": 5})])
+RATE_LIMITED = reply(429, {"error": "Rate limit exceeded", "retryAfterSeconds": 5})
+
+
+@pytest.mark.parametrize("answer", [reply(503, {"error": "down"}), RATE_LIMITED])
 def test_token_stats_never_retries(fake_api, clock, answer):
     fake_api.add("GET", STATS, answer)
     with pytest.raises(errors.SmokeError) as exc:
@@ -251,8 +253,9 @@ def test_run_checks_runs_all_and_reports_every_failure():
 
 
 def test_run_checks_single_failure_message():
-    results, failed = smoke.run_checks(["websocket"], dict(websocket=lambda: (_ for _ in ()).throw(
-        errors.SmokeError("x"))))
+    def bad_ws():
+        raise errors.SmokeError("x")
+    results, failed = smoke.run_checks(["websocket"], dict(websocket=bad_ws))
     assert smoke.failure_message(results, failed) == "smoke check failed: websocket: x"
 
 
