@@ -87,7 +87,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-results:
+check_results:
   description: One entry per check run, with V(ok) and either its figures or its failure message.
   returned: always
   type: dict
@@ -131,7 +131,7 @@ def main():
         ),
     )
     p = module.params
-    result = dict(changed=False, results={}, failed_checks=[], requests=0)
+    result = dict(changed=False, check_results={}, failed_checks=[], requests=0)
     try:
         client = Client.from_module(module, retries=0)
 
@@ -162,11 +162,11 @@ def main():
             return smoke.check_db_tables(run, argv, p["db_tables"], env=env)
 
         runners = dict(websocket=websocket, token_stats=token_stats, db_tables=db_tables)
-        result["results"], result["failed_checks"] = smoke.run_checks(p["checks"], runners)
+        result["check_results"], result["failed_checks"] = smoke.run_checks(p["checks"], runners)
     except errors.DltError as exc:
         module.fail_json(msg=str(exc), **result)
     if result["failed_checks"]:
-        module.fail_json(msg=smoke.failure_message(result["results"], result["failed_checks"]), **result)
+        module.fail_json(msg=smoke.failure_message(result["check_results"], result["failed_checks"]), **result)
     module.exit_json(**result)
 
 

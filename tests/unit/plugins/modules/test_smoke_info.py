@@ -46,8 +46,8 @@ def test_all_checks_pass(fake_api, ws, psql, capsys):
                                               db_password=DB_PASSWORD, db_name="aurigraph"), capsys)
     assert not result.failed and result["changed"] is False
     assert result["failed_checks"] == [] and result["requests"] == 2
-    assert result["results"]["websocket"] == {"ok": True, "url": "ws://127.0.0.1:9003/ws/tokens", "answer": "PONG"}
-    assert result["results"]["token_stats"]["counts"] == {"totalTokens": 7, "activeTokens": 3}
+    assert result["check_results"]["websocket"] == {"ok": True, "url": "ws://127.0.0.1:9003/ws/tokens", "answer": "PONG"}
+    assert result["check_results"]["token_stats"]["counts"] == {"totalTokens": 7, "activeTokens": 3}
     assert ws.calls[0][0] == ("127.0.0.1", 9003)
     argv, env = psql[0][0]
     assert argv[:9] == ["/usr/bin/psql", "-h", "localhost", "-p", "5432", "-U", "aurigraph", "-d", "aurigraph"]
@@ -62,7 +62,7 @@ def test_websocket_broken_fails_naming_the_check(fake_api, ws, capsys):
     assert result.failed
     assert result["msg"].startswith("smoke check failed: websocket: the WebSocket handshake with "
                                     "ws://127.0.0.1:9003/ws/tokens was refused: HTTP/1.1 503")
-    assert result["failed_checks"] == ["websocket"] and result["results"]["token_stats"]["ok"] is True
+    assert result["failed_checks"] == ["websocket"] and result["check_results"]["token_stats"]["ok"] is True
 
 
 def test_token_stats_one_request_even_when_rate_limited(fake_api, clock, capsys):
@@ -116,4 +116,4 @@ def test_error_frame_message_returned(monkeypatch, capsys):
         {"action": "ERROR", "message": "broken"}).encode()))
     monkeypatch.setattr(smoke.socket, "create_connection", Connector(sock))
     result = run_module(smoke_info.main, dict(checks=["websocket"]), capsys)
-    assert result.failed and result["results"]["websocket"]["msg"].endswith("(expected PONG): broken")
+    assert result.failed and result["check_results"]["websocket"]["msg"].endswith("(expected PONG): broken")
