@@ -124,6 +124,14 @@ class ResponseError(DltError):
     """The service answered 2xx but the body is not what the contract says (not JSON, wrong type)."""
 
 
+class SmokeError(DltError):
+    """A post-deploy smoke check failed (WebSocket, token stats, database tables); ``check`` names it."""
+
+    def __init__(self, msg, check=None):
+        super(SmokeError, self).__init__(msg)
+        self.check = check
+
+
 class MissingLibraryError(DltError):
     """A Python library the module needs on the controller/managed node is missing. ``exception`` holds the
     import error's text for ``fail_json(exception=...)``."""

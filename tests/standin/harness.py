@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 JAR_PREFIX = "aurigraph-v11-standalone-"
 FAULTS = ("none", "ready-down", "exit-on-start", "slow-start", "wrong-version",
           "no-token-endpoints", "flaky", "health-quirk", "missing-500", "cwd-keystore", "jwt-401", "real-quirks",
-          "ignore-sigterm")
+          "ignore-sigterm", "ws-broken")
 
 __all__ = ["StandIn", "StandInError", "WebSocketClient", "build_base", "make_release", "free_port", "http_request",
            "FAULTS"]

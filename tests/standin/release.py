@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 ENTRY = "META-INF/aurigraph-standin.properties"
 FAULTS = ("none", "ready-down", "exit-on-start", "slow-start", "wrong-version",
           "no-token-endpoints", "flaky", "health-quirk", "missing-500", "cwd-keystore", "jwt-401", "real-quirks",
-          "ignore-sigterm")
+          "ignore-sigterm", "ws-broken")
 FIXED_TIME = (2025, 11, 20, 0, 0, 0)
 DEFAULT_BUILD_TIMESTAMP = "2025-11-20T00:00:00Z"
 

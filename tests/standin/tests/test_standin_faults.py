@@ -7,7 +7,7 @@ import time
 import pytest
 
 from standin_testlib import ADMIN_TOKEN
-from harness import StandInError
+from harness import StandInError, WebSocketClient
 
 
 def db_check(body):
@@ -147,3 +147,13 @@ def test_ignore_sigterm_only_sigkill_stops_it(fresh):
     assert s.request("GET", "/q/health/live")[0] == 200   # still serving after SIGTERM
     s.kill()
     assert s.proc.returncode == -signal.SIGKILL
+
+
+def test_ws_broken(fresh):
+    """ws-broken: everything serves and is ready, but the /ws/tokens upgrade is refused with 503."""
+    s = fresh(fault="ws-broken")
+    s.wait_until("ready", 60)
+    assert s.request("GET", "/q/health/ready")[0] == 200
+    assert s.request("GET", "/api/v11/info")[2]["standin"]["fault"] == "ws-broken"
+    with pytest.raises(StandInError, match="503"):
+        WebSocketClient(s.url.replace("http://", "ws://") + "/ws/tokens")

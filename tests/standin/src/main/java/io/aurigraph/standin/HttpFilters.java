@@ -11,13 +11,14 @@ import java.util.UUID;
 
 /**
  * Cross-cutting HTTP behaviour, as Vert.x route filters (so it covers /q/*, 404s and every error):
- * X-Correlation-Id on every response, the flaky / no-token-endpoints faults, the per-client rate limit on
+ * X-Correlation-Id on every response, the flaky / no-token-endpoints / ws-broken faults, the per-client rate limit on
  * /api/v11/*, and bearer authentication of protected /api/v11 paths; the runtime faults (RuntimeFaults: latency,
  * error ratio) on /api/v11/*.
  */
 @ApplicationScoped
 public class HttpFilters {
     public static final String CORRELATION = "X-Correlation-Id";
+    static final String WS_PATH = "/ws/tokens";
 
     @Inject
     Node node;
@@ -37,6 +38,13 @@ public class HttpFilters {
         rc.put("correlationId", cid);
         rc.response().putHeader(CORRELATION, cid);
         String path = req.path();
+        if (WS_PATH.equals(path) && node.release().is("ws-broken")) {
+            // The WebSocket endpoint is broken while everything else serves: the upgrade is refused.
+            rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"WebSocket endpoint unavailable\",\"message\":\"fault ws-broken\",\"timestamp\":"
+                            + System.currentTimeMillis() + "}");
+            return;
+        }
         if (path == null || !path.startsWith("/api/v11/")) {
             rc.next();
             return;

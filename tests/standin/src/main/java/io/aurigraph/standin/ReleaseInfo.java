@@ -15,7 +15,7 @@ public final class ReleaseInfo {
     public static final String RESOURCE = "META-INF/aurigraph-standin.properties";
     public static final Set<String> FAULTS = Set.of("none", "ready-down", "exit-on-start", "slow-start",
             "wrong-version", "no-token-endpoints", "flaky", "health-quirk",
-            "missing-500", "cwd-keystore", "jwt-401", "real-quirks", "ignore-sigterm");
+            "missing-500", "cwd-keystore", "jwt-401", "real-quirks", "ignore-sigterm", "ws-broken");
     /** The real upstream build's quirks, each a fault of its own; "real-quirks" switches all of them on. */
     public static final Set<String> REAL_QUIRKS = Set.of("missing-500", "cwd-keystore", "jwt-401");
     public static final String WRONG_VERSION = "0.0.0-wrong";
