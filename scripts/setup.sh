@@ -62,6 +62,7 @@ fi
 # 4. Docker engine, test-node image, stand-in JAR.
 bash scripts/dockerd.sh
 bash tests/images/node/build.sh >/dev/null
+bash tests/images/edge/build.sh >/dev/null   # node image + Debian trixie nginx (molecule/edge), cached by hash
 if [ -x tests/standin/build.sh ]; then
   bash tests/standin/build.sh >/dev/null
 fi
