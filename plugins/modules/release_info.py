@@ -157,8 +157,8 @@ def main():
             lock_path=dict(type="path"),
         ),
         required_one_of=release_store.STORE_RULES["required_one_of"],
-        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"] + [("rollback_to", "failed_release"),
-                                                                               ("configmap", "lock_path")],
+        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"] + [
+            ("rollback_to", "failed_release"), ("configmap", "lock_path")],
         supports_check_mode=True,
     )
     try:
