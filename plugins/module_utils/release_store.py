@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s, releases
+from ansible_collections.aurigraph.dlt.plugins.module_utils import errors, k8s, lock, releases
 
 # Where a module finds the records: exactly one of a file (path) and a ConfigMap (configmap), documented by the
 # aurigraph.dlt.release_store doc fragment. Modules build their spec with argument_spec() and pass STORE_RULES.
@@ -268,6 +268,8 @@ def info(params):
                   rollback_target=None, rollback_db_backup=None)
     result.update(releases.summary(data))
     result["release"] = releases.get(data, params["release_id"]) if params["release_id"] else None
+    holder = lock.read(params["lock_path"]) if params.get("lock_path") else None
+    result["interrupted"] = releases.interrupted(data, holder, params.get("lock_path"))
     if params["failed_release"]:
         result["rollback_target"], result["rollback_db_backup"] = releases.auto_rollback(data, params["failed_release"])
     else:

@@ -268,6 +268,47 @@ def events(data):
     return list(data.get("events") or [])
 
 
+def interrupted(data, holder=None, lock_path=None, now=None):
+    """The half-done state a run cut off during its switch leaves behind, or None.
+
+    A deploy makes its release current (status ``pending``) right before the switch and marks it ``good`` or
+    ``failed`` when the health gate and the rollback are done, so a current release still ``pending`` means a run
+    started switching to it and never finished. ``holder`` is the record of the deploy lock at ``lock_path`` (None
+    when no lock is held): a run that died holds it until it is broken. Returns a dict: ``release`` (the pending
+    record), ``previous_id`` (the release current before it), ``lock`` (``holder``), ``message`` (one paragraph:
+    what was found, why this host cannot tell a dead run from a live one, and what to do).
+    """
+    record = current(data)
+    if record is None or record.get("status") != "pending":
+        return None
+    previous_id = data.get("previous")
+    if previous_id == record["id"]:
+        previous_id = None
+    back = previous_good(data)
+    found = ("release %s (version %s) was made current by %s at %s to be switched to and never finished: its "
+             "record is still pending (it neither passed the health gate nor was rolled back)"
+             % (record["id"], record.get("version") or "?", record.get("activated_by") or "unknown",
+                record.get("activated_at") or "an unknown time"))
+    outcome = ("the re-run restarts release %s and puts it through the health gate, then commits it or rolls back to "
+               "%s" % (record["id"], back["id"] if back else "nothing (it would be stopped)"))
+    if holder is None:
+        message = "%s; no deploy lock is held: %s" % (found, outcome)
+    else:
+        now = time.time() if now is None else now
+        acquired = holder.get("acquired_at") if isinstance(holder.get("acquired_at"), (int, float)) else now
+        play = " (play '%s')" % holder["play"] if holder.get("play") else ""
+        message = (
+            "deploy lock %s is held by %s%s since %s (%ss ago): another deploy is running on this host, or that run "
+            "was cut off during its switch (connection lost, controller killed): %s. This host cannot tell a dead "
+            "run from a live one (the run lives on its controller, and a live run is silent here while it waits in "
+            "the health gate), so breaking the lock is the operator's call: if no ansible-playbook run of %s is "
+            "still running, re-run with -e aurigraph_lock_force=true; %s"
+            % (lock_path or "?", holder.get("owner") or "unknown", play,
+               time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(acquired)), max(0, int(now - acquired)), found,
+               holder.get("owner") or "unknown", outcome))
+    return {"release": record, "previous_id": previous_id, "lock": holder, "message": message}
+
+
 def summary(data):
     """A compact view for module results."""
     cur = current(data)

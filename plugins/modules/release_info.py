@@ -43,6 +43,11 @@ options:
         release most recently current other than it (the one that ran before), with the DB dump taken before the failed
         release's switch when that dump holds the target's state. Mutually exclusive with O(rollback_to).
     type: str
+  lock_path:
+    description:
+      - The deploy lock file of the target (M(aurigraph.dlt.deploy_lock)), read to describe an interrupted run in
+        RV(interrupted). Only with O(path) (a host); the lock is only read, never taken or broken.
+    type: path
 """
 
 EXAMPLES = r"""
@@ -62,6 +67,12 @@ EXAMPLES = r"""
     path: /opt/aurigraph/v11/.deploy/releases.json
     failed_release: 11.4.5-0a1b2c3d-445566
   register: auto
+
+- name: Look for a deploy cut off during its switch (a pending current release, and who holds the lock)
+  aurigraph.dlt.release_info:
+    path: /opt/aurigraph/v11/.deploy/releases.json
+    lock_path: /opt/aurigraph/v11/.deploy/deploy.lock
+  register: state
 
 - name: Read the release history of a Kubernetes deployment
   aurigraph.dlt.release_info:
@@ -112,6 +123,26 @@ events:
   returned: always
   type: list
   elements: dict
+interrupted:
+  description:
+    - The half-done state of a deploy that was cut off during its switch, verify or commit (its connection was lost,
+      or the controller was killed), or null. A deploy makes its release current with status C(pending) right before
+      the switch and sets C(good) or C(failed) when done, so a current release still C(pending) is an unfinished run.
+  returned: always
+  type: dict
+  contains:
+    release:
+      description: The record of the current, still pending release.
+      type: dict
+    previous_id:
+      description: The release that was current before it (null when none).
+      type: str
+    lock:
+      description: The holder recorded in O(lock_path) (owner, play, acquired), or null when no lock is held.
+      type: dict
+    message:
+      description: What was found, why the host cannot tell a dead run from a live one, and how to go on.
+      type: str
 rollback_db_backup:
   description: The newest DB dump taken while the rollback target was running (restore it when rolling back
     with the database), or null.
@@ -130,9 +161,11 @@ def main():
             release_id=dict(type="str"),
             rollback_to=dict(type="str"),
             failed_release=dict(type="str"),
+            lock_path=dict(type="path"),
         ),
         required_one_of=release_store.STORE_RULES["required_one_of"],
-        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"] + [("rollback_to", "failed_release")],
+        mutually_exclusive=release_store.STORE_RULES["mutually_exclusive"] + [
+            ("rollback_to", "failed_release"), ("configmap", "lock_path")],
         supports_check_mode=True,
     )
     try:
@@ -140,7 +173,7 @@ def main():
     except errors.DltError as exc:
         module.fail_json(msg=str(exc), changed=False, exists=False, releases=[], current=None, current_id=None,
                          previous_good=None, previous_good_id=None, release=None, rollback_target=None,
-                         rollback_db_backup=None, events=[],
+                         rollback_db_backup=None, events=[], interrupted=None,
                          **({"exception": exc.exception} if getattr(exc, "exception", None) else {}))
     module.exit_json(**result)
 

@@ -196,3 +196,43 @@ def test_events_are_capped_and_validated():
     assert len(releases.events(data)) == releases.MAX_EVENTS
     with pytest.raises(releases.ReleaseError, match="invalid event 'paused'"):
         releases.add_event(data, "paused")
+
+
+# ---------------------------------------------------------------- a run cut off during its switch
+def test_interrupted_none_when_current_finished():
+    assert releases.interrupted(history(("1.0-a", "good", True))) is None
+    assert releases.interrupted(history(("1.0-a", "good", True), ("2.0-b", "failed", True))) is None
+    # a new release recorded but not yet made current: the switch has not started
+    assert releases.interrupted(history(("1.0-a", "good", True), ("2.0-b", "pending", False))) is None
+    assert releases.interrupted(releases.empty()) is None
+
+
+def test_interrupted_with_the_lock_held_names_holder_release_and_the_explicit_force():
+    data = history(("1.0-a", "good", True), ("2.0-b", "pending", True))
+    holder = {"owner": "ops@ctl", "play": "deploy 2.0-b", "token": "t", "acquired_at": clock() - 125}
+    found = releases.interrupted(data, holder, "/x/deploy.lock", now=clock())
+    assert found["release"]["id"] == "2.0-b" and found["previous_id"] == "1.0-a" and found["lock"] == holder
+    msg = found["message"]
+    assert "\n" not in msg
+    assert msg.startswith("deploy lock /x/deploy.lock is held by ops@ctl (play 'deploy 2.0-b') since "
+                          "2026-11-18T11:04:35Z (125s ago): another deploy is running on this host, or that run was "
+                          "cut off during its switch")
+    assert "release 2.0-b (version 2.0) was made current by ops at 2026-11-18T11:06:40Z" in msg
+    assert "still pending" in msg and "cannot tell a dead run from a live one" in msg
+    assert "if no ansible-playbook run of ops@ctl is still running, re-run with -e aurigraph_lock_force=true" in msg
+    assert msg.endswith("the re-run restarts release 2.0-b and puts it through the health gate, then commits it or "
+                        "rolls back to 1.0-a")
+
+
+def test_interrupted_without_lock_and_without_a_good_release():
+    data = history(("1.0-a", "pending", True))
+    found = releases.interrupted(data)
+    assert found["lock"] is None and found["previous_id"] is None
+    assert "no deploy lock is held" in found["message"]
+    assert found["message"].endswith("rolls back to nothing (it would be stopped)")
+
+
+def test_interrupted_holder_without_time_is_aged_now():
+    data = history(("1.0-a", "pending", True))
+    found = releases.interrupted(data, {"owner": "unknown (unreadable lock file)"}, "/l", now=clock())
+    assert "held by unknown (unreadable lock file) since 2026-11-18T11:06:40Z (0s ago)" in found["message"]

@@ -53,3 +53,22 @@ def test_failed_release_resolves_the_automatic_rollback(tmp_path, capsys):
     assert res["rollback_target"]["id"] == "2.0-b" and res["rollback_db_backup"] == "/b/3.0-c.dump"
     res = run_module(release_info.main, dict(path=path, failed_release="3.0-c", rollback_to="1.0-a"), capsys)
     assert res.failed and "mutually exclusive" in res["msg"]
+
+
+def test_interrupted_reads_the_lock_next_to_the_records(tmp_path, capsys):
+    path, lock_path = str(tmp_path / "r.json"), tmp_path / "deploy.lock"
+    setup_history(path, capsys)
+    res = run_module(release_info.main, dict(path=path, lock_path=str(lock_path)), capsys)
+    assert not res.failed and res["interrupted"] is None  # 2.0-b is current and good
+    run_module(release_record.main, dict(path=path, release_id="4.0-d", sha256="4" * 64, version="4.0", current=True,
+                                         user="ops"), capsys)
+    res = run_module(release_info.main, dict(path=path, lock_path=str(lock_path)), capsys)
+    assert res["interrupted"]["release"]["id"] == "4.0-d" and res["interrupted"]["previous_id"] == "2.0-b"
+    assert res["interrupted"]["lock"] is None and "no deploy lock is held" in res["interrupted"]["message"]
+    lock_path.write_text('{"owner": "dead@ctl", "token": "x", "play": "deploy 4.0-d", "acquired_at": 1}')
+    res = run_module(release_info.main, dict(path=path, lock_path=str(lock_path)), capsys, check_mode=True)
+    assert res["changed"] is False and res["interrupted"]["lock"]["owner"] == "dead@ctl"
+    assert "deploy lock %s is held by dead@ctl (play 'deploy 4.0-d')" % lock_path in res["interrupted"]["message"]
+    assert lock_path.exists()  # only read, never broken
+    res = run_module(release_info.main, dict(configmap=dict(name="r", namespace="n"), lock_path=str(lock_path)), capsys)
+    assert res.failed and "mutually exclusive" in res["msg"]
