@@ -88,7 +88,7 @@ stage_awx() { python3 scripts/check_surveys.py && pytest -q -p no:cacheprovider 
 # Scenarios share nothing (own containers, own ephemeral dirs), and most of their time is spent waiting on systemd
 # and JVMs, so MOLECULE_JOBS of them run at once (default 3), the longest first. Each one's output goes to
 # .cache/molecule-logs/<scenario>.log and is printed whole when the scenario fails (its last lines otherwise).
-MOLECULE_LONGEST_FIRST=(real_build fleet docker_deploy jar_failures k8s_deploy jar_db jar_upgrade default)
+MOLECULE_LONGEST_FIRST=(fleet docker_deploy real_build jar_failures k8s_deploy edge jar_upgrade ops dr jar_db default)
 stage_molecule() {
   local scenarios=() ordered=() s rc=0 jobs="${MOLECULE_JOBS:-3}" logdir="$REPO_ROOT/.cache/molecule-logs"
   read -r -a scenarios <<<"${MOLECULE_SCENARIOS:-}"
