@@ -70,9 +70,9 @@ def verify(backup_dir, checksums=True):
         if checksums:
             actual = sha256_file(path)
             if actual != entry.get("sha256"):
+                expected = entry.get("sha256")
                 raise BackupError("checksum mismatch in backup %s: %s has sha256 %s, the manifest says %s: the file "
-                                  "was changed or corrupted; refusing to use it" % (backup_dir, name, actual,
-                                                                                   entry.get("sha256")))
+                                  "was changed or corrupted; refusing to use it" % (backup_dir, name, actual, expected))
     return manifest
 
 

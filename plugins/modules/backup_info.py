@@ -15,7 +15,7 @@ description:
     listed file is there with the size and the sha256 the manifest records.
   - With O(root), picks the newest complete backup under that directory (directories named after the UTC time of
     the backup; C(.partial) directories, left by a backup in progress or a failed one, are never picked).
-  - Fails, naming the file, the expected and the actual checksum, when a file differs: a restore refuses such a
+  - Fails, naming the file, the expected and the actual checksum, when a file differs; a restore refuses such a
     backup.
 author:
   - Aurigraph DLT contributors (@aurigraph)
