@@ -257,7 +257,10 @@ class Session:
             # backups, homes, /run, /srv, /var (the package trees /usr and the JDK are not written by the collection),
             # and every process's command line (/proc/*/cmdline is world-readable).
             "roots": ["/opt", "/etc", "/tmp", "/var", "/home", "/root", "/run", "/srv"],
-            "skip": ["/var/cache/apt", "/var/lib/apt", "/var/lib/dpkg", "/var/cache/debconf"],
+            # Not entered: package manager state, and PostgreSQL's table and WAL files (passwords are stored there
+            # as SCRAM hashes only; its configuration and logs are read).
+            "skip": ["/var/cache/apt", "/var/lib/apt", "/var/lib/dpkg", "/var/cache/debconf"]
+            + ["/var/lib/postgresql/%d/main/%s" % (v, d) for v in range(13, 20) for d in ("base", "pg_wal")],
             "accounts": ["aurigraph", "deploy", "postgres", "nobody"],
             # As root: the whole install dir (releases, records, evidence, staging), the backups and the journal.
             "root_roots": [INSTALL, "/var/backups/aurigraph", "/var/tmp/aurigraph-secrets-canary"],
@@ -384,6 +387,7 @@ def test_no_secret_readable_by_a_non_root_account(session):
 def test_no_secret_in_records_state_backups_or_journal(session):
     root = session.node_scan["root"]
     assert root["files"] > 5
+    assert [leak["where"] for leak in root["leaks"] if leak["secret"] == "canary"] == ["/var/tmp/aurigraph-secrets-canary"]
     leaks = _node_leaks(session, root)
     for cmd in root["commands"]:
         assert cmd["bytes"] > 10_000, "the journal was not read"
