@@ -95,6 +95,12 @@ def planted():
     }
 
 
+def _tool(name):
+    """The Ansible command of the Python that runs the test (the project's virtualenv), else the one on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else name
+
+
 class Run:
     def __init__(self, name, argv, proc, seconds):
         self.name, self.argv, self.rc, self.seconds = name, argv, proc.returncode, seconds
@@ -192,7 +198,7 @@ class Session:
     def vault(self, path, data):
         plain = self.tmp / (path.name + ".plain")
         self.yaml(plain, data)
-        self.run("vault:" + path.name, ["ansible-vault", "encrypt", "--output", str(path), str(plain)])
+        self.run("vault:" + path.name, [_tool("ansible-vault"), "encrypt", "--output", str(path), str(plain)])
         plain.unlink()
 
     @staticmethod
@@ -212,7 +218,7 @@ class Session:
 
     def play(self, name, playbook, *flags, inventory=None, extra=(), env=None, expect_rc=0):
         inventory = inventory or str(EPHEMERAL / "inventory")
-        argv = ["ansible-playbook", "-vvv", "-i", inventory, str(REPO / playbook), "-e", "@%s" % (self.tmp / "secrets.yml")]
+        argv = [_tool("ansible-playbook"), "-vvv", "-i", inventory, str(REPO / playbook), "-e", "@%s" % (self.tmp / "secrets.yml")]
         for item in extra:
             argv += ["-e", item]
         return self.run(name, argv + list(flags), env=env, expect_rc=expect_rc)
