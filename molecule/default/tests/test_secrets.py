@@ -229,6 +229,7 @@ class Session:
         controller = str(self.tmp / "controller.yml")
         self.play("db_fixture", "molecule/default/secrets_db.yml")
         self.play("preflight", "preflight.yml", "--diff")
+        before = self.current_release()
         self.play("upgrade", "deploy.yml", "--diff", extra=token + ['{"aurigraph_version": "11.4.5"}'])
         self.play("deploy-check", "playbooks/deploy.yml", "--check", "--diff",
                   extra=token + ['{"aurigraph_version": "11.4.5"}'])
@@ -238,7 +239,8 @@ class Session:
             "token_admin_cleanup": True, "token_admin_stats_user": "admin@aurigraph.io"})])
         self.play("bridge_retry", "playbooks/bridge_retry.yml", inventory=node_local,
                   env={"AURIGRAPH_API_TOKEN": self.secrets["api_token_environment"]})
-        self.play("rollback", "rollback.yml", "--diff", extra=token + ['{"aurigraph_db_restore_on_rollback": true}'])
+        self.play("rollback", "rollback.yml", "--diff", extra=token + [json.dumps({
+            "aurigraph_db_restore_on_rollback": True, "aurigraph_rollback_to": before})])
         self.play("monitoring", "playbooks/monitoring.yml", "--diff", inventory=controller,
                   extra=['{"aurigraph_monitoring_hosts": "prometheus"}'])
         self.play("k8s_ops", "playbooks/k8s_ops.yml", "--diff", inventory=controller, expect_rc=2, extra=[json.dumps({
@@ -253,6 +255,10 @@ class Session:
                  "CONTROLLER_OAUTH_TOKEN": self.secrets["controller_token"]})
         self.play("awx_fail_after_rollback", "playbooks/awx_fail_after_rollback.yml", inventory=controller,
                   expect_rc=2)
+
+    def current_release(self):
+        """The release the node runs now (read before the upgrade: the rollback's named target)."""
+        return json.loads(self.ssh(["sudo", "-n", "cat", INSTALL + "/.deploy/releases.json"], b""))["current"]
 
     # ---------------------------------------------------------------- the node
     def scan_node(self):
@@ -313,7 +319,10 @@ def session():
     finally:
         timings = ", ".join("%s %.0fs" % (name, run.seconds) for name, run in s.runs.items())
         sys.stderr.write("secrets test timings: %s\n" % timings)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if os.environ.get("AURIGRAPH_SECRETS_KEEP") == "1":
+            sys.stderr.write("secrets test: kept %s (planted values in its vault files)\n" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_every_playbook_is_covered(session):
