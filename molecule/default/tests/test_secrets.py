@@ -170,6 +170,11 @@ class Session:
             "ansible_ssh_common_args": "-F %s" % (self.tmp / "ssh_config"),
             "ansible_python_interpreter": "/usr/bin/python3"}}}})
 
+        # The node over the scenario's SSH (Molecule's generated inventory alone says docker).
+        self.yaml(self.tmp / "node-ssh.yml", {"all": {"hosts": {NODE: {
+            "ansible_connection": "ansible.builtin.ssh",
+            "ansible_ssh_common_args": "-F %s" % (EPHEMERAL / "ssh" / "ssh_config")}}}})
+
         user = getpass.getuser()
         self.yaml(self.tmp / "controller.yml", {"all": {"children": {
             "prometheus": {"hosts": {"prom": {
@@ -217,8 +222,9 @@ class Session:
         return run
 
     def play(self, name, playbook, *flags, inventory=None, extra=(), env=None, expect_rc=0):
-        inventory = inventory or str(EPHEMERAL / "inventory")
-        argv = [_tool("ansible-playbook"), "-vvv", "-i", inventory, str(REPO / playbook), "-e", "@%s" % (self.tmp / "secrets.yml")]
+        inventories = [inventory] if inventory else [str(EPHEMERAL / "inventory"), str(self.tmp / "node-ssh.yml")]
+        argv = [_tool("ansible-playbook"), "-vvv"] + [a for i in inventories for a in ("-i", i)] + [
+            str(REPO / playbook), "-e", "@%s" % (self.tmp / "secrets.yml")]
         for item in extra:
             argv += ["-e", item]
         return self.run(name, argv + list(flags), env=env, expect_rc=expect_rc)
@@ -339,7 +345,8 @@ def test_the_runs_did_their_work(session):
     """The runs must really have exercised the secret paths (else "no leak" means nothing)."""
     up = session.runs["upgrade"].stdout
     assert re.search(r"pg_dump|Dump before the switch", up) and "failed=0" in up
-    assert "ESTABLISH SSH CONNECTION" in up  # -vvv really was in effect
+    # -vvv really was in effect, over SSH as the deploy user, never docker exec
+    assert "ESTABLISH SSH CONNECTION FOR USER: deploy" in up and "DOCKER CONNECTION" not in up
     assert "changed=0" in session.runs["deploy-check"].stdout
     assert "Blacklist token hashes" in session.runs["token_admin"].stdout
     assert re.search(r"ok: \[localhost\]", session.runs["bridge_retry"].stdout)
