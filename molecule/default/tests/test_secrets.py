@@ -168,6 +168,8 @@ class Session:
         self.yaml(self.tmp / "node-local.yml", {"all": {"hosts": {"localhost": {
             "ansible_connection": "ansible.builtin.ssh", "ansible_host": NODE,
             "ansible_ssh_common_args": "-F %s" % (self.tmp / "ssh_config"),
+            # Own connections, no shared master: a master opened without the variable would carry no token.
+            "ansible_ssh_args": "-o ControlMaster=no -o ControlPath=none",
             "ansible_python_interpreter": "/usr/bin/python3"}}}})
 
         # The node over the scenario's SSH (Molecule's generated inventory alone says docker).
