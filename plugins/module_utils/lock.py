@@ -109,8 +109,9 @@ def acquire(path, owner, token=None, play=None, timeout=0, stale_after=3600, for
                                 % (_describe(path, holder, now), stale_after, hint), holder)
             elif now - start >= timeout:
                 waited = " after waiting %ss" % int(now - start) if timeout else ""
+                died = "; if that run died (killed, connection lost), clear it%s" % hint if hint else ""
                 raise LockError("%s: another deploy is running on this host%s; wait for it to finish or set a "
-                                "lock timeout to wait for it" % (_describe(path, holder, now), waited), holder)
+                                "lock timeout to wait for it%s" % (_describe(path, holder, now), waited, died), holder)
             else:
                 sleep(max(0.1, min(interval, timeout - (now - start))))
                 continue

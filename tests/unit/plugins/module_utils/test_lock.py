@@ -52,6 +52,11 @@ def test_second_run_fails_clearly_without_waiting(tmp_path):
     assert msg.startswith("deploy lock %s is held by bob@ctl2 (play 'deploy 2.0') since " % path)
     assert "(42s ago): another deploy is running on this host" in msg and "\n" not in msg
     assert exc.value.holder["owner"] == "bob@ctl2" and clock.sleeps == []
+    assert "died" not in msg, "without a hint there is nothing to add"
+    with pytest.raises(lock.LockError) as exc:
+        take(path, clock, hint="by re-running with -e aurigraph_lock_force=true")
+    assert str(exc.value).endswith("wait for it to finish or set a lock timeout to wait for it; if that run died "
+                                   "(killed, connection lost), clear it by re-running with -e aurigraph_lock_force=true")
 
 
 def test_waits_until_timeout(tmp_path):
