@@ -206,6 +206,13 @@ changes:
   type: list
   elements: str
   sample: ["created directory /opt/aurigraph/v11/releases/11.4.6-0a1b2c3d-1f2e3d (root:root 0755)"]
+host_time:
+  description:
+    - The managed host's clock (seconds since the epoch, with microseconds) when the module started, before it
+      changed anything; a deploy uses it to tell a process started after its switch from an older one.
+  returned: always
+  type: str
+  sample: "1795000000.123456"
 changed_paths:
   description: The paths that changed (or would), each once, in the order they were handled.
   returned: always
@@ -214,6 +221,7 @@ changed_paths:
   sample: [/etc/systemd/system/aurigraph-v11.service, /opt/aurigraph/v11/current]
 """
 
+import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -247,6 +255,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    host_time = "%.6f" % time.time()
     check, params = module.check_mode, module.params
     changes, diffs, paths = [], [], []
 
@@ -281,7 +290,7 @@ def main():
     except OSError as exc:
         module.fail_json(msg="cannot lay out the release: %s (done before it: %s)" % (exc, "; ".join(changes) or "nothing"),
                          changes=changes, changed_paths=paths, exception=traceback.format_exc())
-    result = dict(changed=bool(changes), changes=changes, changed_paths=paths)
+    result = dict(changed=bool(changes), changes=changes, changed_paths=paths, host_time=host_time)
     if module._diff:
         result["diff"] = diffs
     module.exit_json(**result)
