@@ -5,6 +5,7 @@
 #   Usage: tests/realbuild/build.sh            -> .../aurigraph-v12-standalone-12.0.0-runner.jar
 #          tests/realbuild/build.sh --variant  -> the same build with one extra ZIP entry (a second JAR
 #                                                 with a different sha256, for upgrade tests)
+#          tests/realbuild/build.sh --check    -> exit 0 when both JARs are cached (prints nothing), else 1
 #   Cache: ${AURIGRAPH_CACHE:-$HOME/.cache/aurigraph-dlt}/realbuild/<hash>/ (each JAR with a <jar>.sha256 file:
 #          the hex digest and a newline, as tests/standin/release.sh writes them)
 #   Env:   AURIGRAPH_REAL_SRC       directory holding aurigraph-dlt-backend-*.tar.gz
@@ -24,10 +25,12 @@ log() { printf 'realbuild/build.sh: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 variant=0
+check=0
 case "${1:-}" in
   "") ;;
   --variant) variant=1 ;;
-  *) die "unknown argument '$1' (usage: build.sh [--variant])" ;;
+  --check) check=1 ;;
+  *) die "unknown argument '$1' (usage: build.sh [--variant|--check])" ;;
 esac
 
 tarball=$(compgen -G "$src_dir/aurigraph-dlt-backend-*.tar.gz" | head -n1 || true)
@@ -53,6 +56,10 @@ cached() {
   fi
   return 1
 }
+if [[ $check -eq 1 ]]; then
+  [[ -f "$dest/.complete" && -f "$dest/$jar_name" && -f "$dest/.variant-complete" && -f "$dest/$variant_name" ]]
+  exit $?
+fi
 cached && exit 0
 
 # The variant: a copy of the base JAR with one extra entry (new sha256, same behaviour).
