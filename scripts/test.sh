@@ -17,6 +17,23 @@ mkdir -p "$(dirname "$TIMINGS_FILE")"
 failed=()
 suite_start=$(date +%s)
 
+# The Kubernetes control-plane binaries take ~30 min to build on a brand-new machine (then they are cached): when
+# a stage that needs them is selected and they are missing, build them in the background (niced) while the other
+# stages run; the k8s stage and the k8s_deploy scenario wait on the build's lock, and that scenario starts last.
+# It needs only Go and the module proxy, so it starts before setup: on a brand-new machine it is the longest path.
+k8s_bin_dir="$(bash tests/k8s/build.sh --print-bin-dir)"
+K8S_COLD=0
+needs_k8s=0
+[[ " ${stages[*]} " == *" k8s "* ]] && needs_k8s=1
+if [[ " ${stages[*]} " == *" molecule "* ]] && { [ -z "${MOLECULE_SCENARIOS:-}" ] || [[ " $MOLECULE_SCENARIOS " == *" k8s_deploy "* ]]; }; then
+  needs_k8s=1
+fi
+if [ "$needs_k8s" -eq 1 ] && [ ! -x "$k8s_bin_dir/kube-apiserver" ]; then
+  K8S_COLD=1
+  log "Kubernetes binaries not cached: building them in the background (log: .cache/k8s-build.log)"
+  mkdir -p .cache && nice -n 10 bash tests/k8s/build.sh >.cache/k8s-build.log 2>&1 &
+fi
+
 # The real upstream build (3-7 min on a brand-new machine, then cached) is only needed by molecule/real_build: when
 # it is missing, setup skips it and it is built in the background (niced) while the other stages run; that
 # scenario then starts last (its own call of tests/realbuild/build.sh waits on the build's lock).
@@ -34,22 +51,6 @@ fi
 export PATH="$VENV/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$REPO_ROOT/.cache/collections:$HOME/.ansible/collections"
 export ANSIBLE_CONFIG="$REPO_ROOT/ansible.cfg"
-
-# The Kubernetes control-plane binaries take ~30 min to build on a brand-new machine (then they are cached): when
-# a stage that needs them is selected and they are missing, build them in the background (niced) while the other
-# stages run; the k8s stage and the k8s_deploy scenario wait on the build's lock, and that scenario starts last.
-k8s_bin_dir="$(bash tests/k8s/build.sh --print-bin-dir)"
-K8S_COLD=0
-needs_k8s=0
-[[ " ${stages[*]} " == *" k8s "* ]] && needs_k8s=1
-if [[ " ${stages[*]} " == *" molecule "* ]] && { [ -z "${MOLECULE_SCENARIOS:-}" ] || [[ " $MOLECULE_SCENARIOS " == *" k8s_deploy "* ]]; }; then
-  needs_k8s=1
-fi
-if [ "$needs_k8s" -eq 1 ] && [ ! -x "$k8s_bin_dir/kube-apiserver" ]; then
-  K8S_COLD=1
-  log "Kubernetes binaries not cached: building them in the background (log: .cache/k8s-build.log)"
-  mkdir -p .cache && nice -n 10 bash tests/k8s/build.sh >.cache/k8s-build.log 2>&1 &
-fi
 
 # The awx stage deploys inside the execution environment image (tests/awx/test_ee_deploy.py). When the image of
 # the current content is missing, build it now in the background (niced) while the earlier stages run: a new
