@@ -2,7 +2,8 @@
 
 Starts the sandbox (scripts/sandbox.sh up: one node, the stand-in deployed), re-runs the same deploy with the JSON
 callback and counts, per host, the tasks that ran (not skipped): in the per-node pipeline (roles pipeline and the
-method role) and in the whole playbook (fleet plan, preflight, quorum gates included). Prints a table, writes
+method role) and in the whole playbook (fleet plan, preflight, quorum gates included), and how many of them made a
+remote round trip (a module run on the host, not a controller-only action such as set_fact or assert). Prints a table, writes
 bench/results/noop_tasks-<time>.json.   Usage: python3 bench/noop_tasks.py [--keep]   (--keep: leave the sandbox up)
 """
 import json
@@ -13,6 +14,9 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# Actions that run on the controller only (no round trip to the host).
+LOCAL_ACTIONS = {"set_fact", "debug", "assert", "fail", "meta", "include_tasks", "include_role", "import_tasks",
+                 "import_role", "validate_argument_spec", "add_host", "group_by", "include_vars", "pause"}
 PIPELINE_ROLES = ("aurigraph.dlt.pipeline", "aurigraph.dlt.jar_deploy", "aurigraph.dlt.docker_deploy",
                   "aurigraph.dlt.k8s_deploy")
 
@@ -42,8 +46,11 @@ def count(result):
             for host, res in task["hosts"].items():
                 if res.get("skipped"):
                     continue
-                entry = per_host.setdefault(host, {"playbook": 0, "pipeline": 0, "changed": 0})
+                entry = per_host.setdefault(host, {"playbook": 0, "pipeline": 0, "changed": 0, "remote": 0})
                 entry["playbook"] += 1
+                action = str(res.get("action", "")).rsplit(".", 1)[-1]
+                delegated = (res.get("_ansible_delegated_vars") or {}).get("ansible_delegated_host")
+                entry["remote"] += action not in LOCAL_ACTIONS and delegated not in ("localhost", "127.0.0.1")
                 entry["pipeline"] += name.split(" : ")[0] in PIPELINE_ROLES
                 entry["changed"] += bool(res.get("changed"))
     return per_host
@@ -57,10 +64,11 @@ def main(argv):
         if "--keep" not in argv:
             sandbox("down")
     counts = count(result)
-    print("| host | tasks run (whole playbook) | of which in the pipeline | changed | wall time |")
-    print("|---|---|---|---|---|")
+    print("| host | tasks run (whole playbook) | of which in the pipeline | remote round trips | changed | wall time |")
+    print("|---|---|---|---|---|---|")
     for host, entry in sorted(counts.items()):
-        print("| %s | %d | %d | %d | %.1f s |" % (host, entry["playbook"], entry["pipeline"], entry["changed"], seconds))
+        print("| %s | %d | %d | %d | %d | %.1f s |" % (host, entry["playbook"], entry["pipeline"], entry["remote"],
+                                                   entry["changed"], seconds))
     out = ROOT / "bench" / "results" / ("noop_tasks-%s.json" % time.strftime("%Y%m%dT%H%M%S"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"hosts": counts, "seconds": seconds}, indent=2) + "\n", encoding="utf-8")
