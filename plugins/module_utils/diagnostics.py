@@ -378,3 +378,173 @@ class Collector(object):
                 info.mode = 0o600
                 tar.addfile(info, io.BytesIO(data))
         return os.path.getsize(path)
+
+
+# ---------------------------------------------------------------------------------------------- Kubernetes
+# On Kubernetes the module runs on the controller and reads the objects and logs through the cluster API
+# (read_k8s with module_utils.k8s.DiagnosticsReader), into the same bundle layout: k8s/deployments/<name>.yaml,
+# k8s/pods/<name>.yaml, k8s/events.txt, k8s/logs/<pod>/<container>[.previous].log, plus the HTTP items when the
+# service's URL answers from the controller.
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _k8s_env_clean(container):
+    """A container's ``env`` with every literal value of a secret-looking name replaced; ``valueFrom`` references (a
+    Secret's name and key, never its value) are kept; ``envFrom`` only names Secrets/ConfigMaps."""
+    for entry in container.get("env") or []:
+        if "value" in entry and _secret_key(str(entry.get("name", ""))):
+            entry["value"] = REDACTED
+
+
+def k8s_object_text(obj, secrets=()):
+    """One object as YAML (JSON when PyYAML is missing: JSON is YAML too), without managedFields and without the
+    last-applied annotation (a copy of the whole manifest, env values included), secret env values redacted."""
+    obj = json.loads(json.dumps(obj))   # a deep copy of plain data
+    meta = obj.get("metadata") or {}
+    meta.pop("managedFields", None)
+    annotations = meta.get("annotations") or {}
+    if LAST_APPLIED in annotations:
+        annotations[LAST_APPLIED] = REDACTED
+    for spec in (obj.get("spec") or {}, ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}):
+        for key in ("containers", "initContainers", "ephemeralContainers"):
+            for container in spec.get(key) or []:
+                _k8s_env_clean(container)
+    try:
+        import yaml  # PyYAML comes with ansible-core on the controller, where this runs
+        text = yaml.safe_dump(obj, default_flow_style=False, sort_keys=True)
+    except ImportError:
+        text = json.dumps(obj, indent=2, sort_keys=True) + "\n"
+    return redact(text, secrets)
+
+
+def k8s_related_names(deployments, pods):
+    """Names of the objects whose events belong in the bundle: the Deployments, their ReplicaSets (owners of the pods)
+    and the pods."""
+    names = set(d.get("metadata", {}).get("name") for d in deployments)
+    for pod in pods:
+        meta = pod.get("metadata") or {}
+        names.add(meta.get("name"))
+        for owner in meta.get("ownerReferences") or []:
+            names.add(owner.get("name"))
+    names.discard(None)
+    return names
+
+
+def _event_time(event):
+    return (event.get("lastTimestamp") or event.get("eventTime") or event.get("firstTimestamp")
+            or (event.get("metadata") or {}).get("creationTimestamp") or "")
+
+
+def k8s_events_text(events, names):
+    """The events of ``names`` (involvedObject.name), oldest first, one line each like ``kubectl get events``."""
+    lines = []
+    for event in sorted(events, key=_event_time):
+        obj = event.get("involvedObject") or event.get("regarding") or {}
+        if obj.get("name") not in names:
+            continue
+        count = " (x%s)" % event["count"] if (event.get("count") or 1) > 1 else ""
+        lines.append("%s %s %s %s/%s: %s%s" % (
+            _event_time(event) or "-", event.get("type") or "-", event.get("reason") or "-", obj.get("kind") or "?",
+            obj.get("name"), (event.get("message") or event.get("note") or "").strip(), count))
+    if not lines:
+        raise NotCollected("no events for %s in the namespace (events expire after an hour by default)"
+                           % ", ".join(sorted(names)) if names else "no Deployment or pod of the release found")
+    return "\n".join(lines) + "\n"
+
+
+def _safe(name):
+    return re.sub(r"[^A-Za-z0-9_.\-]", "_", str(name))
+
+
+def collect_k8s(collector, k8s):
+    """The Kubernetes items into ``collector`` (a :class:`Collector` made with method ``k8s``). ``k8s``: the
+    ``deployments``, ``pods`` and ``events`` lists (plain API objects), ``logs``: a list of
+    ``{pod, container, previous, ok, text, msg}``, ``errors``: ``{what: message}`` for the reads that failed
+    (:func:`read_k8s`). The pods' order is kept; every item lands in the manifest, collected or with the reason."""
+    errors_ = k8s.get("errors") or {}
+    deployments = k8s.get("deployments") or []
+    pods = k8s.get("pods") or []
+
+    def fail(what, default):
+        def produce():
+            raise NotCollected(errors_.get(what) or default)
+        return produce
+
+    def text_of(obj):
+        return lambda: k8s_object_text(obj, collector.secrets)
+
+    if "deployments" in errors_ or not deployments:
+        collector.add("k8s_deployments", None, fail("deployments", "no Deployment of the release found"))
+    for dep in deployments:
+        name = _safe(dep["metadata"]["name"])
+        collector.add("k8s_deployment %s" % name, "k8s/deployments/%s.yaml" % name, text_of(dep))
+    if "pods" in errors_ or not pods:
+        collector.add("k8s_pods", None, fail("pods", "no pod of the release found"))
+    for pod in pods:
+        name = _safe(pod["metadata"]["name"])
+        collector.add("k8s_pod %s" % name, "k8s/pods/%s.yaml" % name, text_of(pod))
+    if "events" in errors_:
+        collector.add("k8s_events", None, fail("events", "events not readable"))
+    else:
+        names = k8s_related_names(deployments, pods)
+        collector.add("k8s_events", "k8s/events.txt", lambda: k8s_events_text(k8s.get("events") or [], names))
+    for log in k8s.get("logs") or []:
+        kind = "previous" if log.get("previous") else "current"
+        item = "k8s_log %s/%s (%s)" % (log.get("pod"), log.get("container"), kind)
+        suffix = ".previous" if log.get("previous") else ""
+        filename = "k8s/logs/%s/%s%s.log" % (_safe(log.get("pod")), _safe(log.get("container")), suffix)
+        if log.get("ok"):
+            collector.add(item, filename, lambda text=log.get("text") or "": text)
+        else:
+            collector.add(item, None, fail(None, log.get("msg") or "not read"))
+    return collector.items
+
+
+def read_k8s(reader, namespace, name, log_lines):
+    """Read what the bundle needs through ``reader`` (``module_utils.k8s.DiagnosticsReader`` or a fake): the
+    Deployments and pods labelled ``app=<name>``, the namespace's events, the records ConfigMap ``<name>-releases``
+    and each container's log, current and previous. Returns ``(k8s, records)`` for :func:`collect_k8s_bundle`; a
+    read that fails is kept with its message (``errors``, or the log entry's ``msg``), never raised."""
+    selector = "app=%s" % name
+    k8s = {"errors": {}, "logs": []}
+    for key, call in (("deployments", lambda: reader.deployments(namespace, selector)),
+                      ("pods", lambda: reader.pods(namespace, selector)),
+                      ("events", lambda: reader.events(namespace))):
+        try:
+            k8s[key] = call()
+        except DltError as exc:
+            k8s["errors"][key] = str(exc)
+    try:
+        records = reader.config_map_data(namespace, "%s-releases" % name) or None
+    except DltError:
+        records = None
+    for pod in k8s.get("pods") or []:
+        pod_name = (pod.get("metadata") or {}).get("name")
+        for container in (pod.get("spec") or {}).get("containers") or []:
+            for previous in (False, True):
+                entry = {"pod": pod_name, "container": container.get("name"), "previous": previous}
+                try:
+                    entry.update(ok=True, text=reader.log(namespace, pod_name, container.get("name"), previous,
+                                                          log_lines))
+                except DltError as exc:
+                    entry.update(ok=False, msg=str(exc))
+                k8s["logs"].append(entry)
+    return k8s, records
+
+
+def collect_k8s_bundle(collector, k8s, records=None):
+    """The whole bundle on Kubernetes: the HTTP items (from the controller), the objects, events and logs, the release
+    records (the ConfigMap's data, when given), then /q/metrics (largest last, as on hosts)."""
+    collector.add("health", "http/q-health.txt", collector.http("/q/health"))
+    for probe in ("live", "ready", "started"):
+        collector.add("health_%s" % probe, "http/q-health-%s.txt" % probe, collector.http("/q/health/%s" % probe))
+    collector.add("info", "http/api-v11-info.txt", collector.http("/api/v11/info"))
+
+    def releases():
+        if not records:
+            raise NotCollected("no release records ConfigMap data given")
+        return records if isinstance(records, str) else json.dumps(records, indent=2, sort_keys=True)
+    collect_k8s(collector, k8s)
+    collector.add("release_history", "releases.json", releases)
+    collector.add("metrics", "http/q-metrics.txt", collector.http("/q/metrics"))
+    return collector.items

@@ -32,12 +32,14 @@ try:
     from kubernetes import config as k8s_config
     from kubernetes.client.rest import ApiException
     from kubernetes.stream import portforward as k8s_portforward
+    from urllib3.exceptions import HTTPError as TransportError
     HAS_KUBERNETES = True
     KUBERNETES_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by require_kubernetes()
     HAS_KUBERNETES = False
     KUBERNETES_IMPORT_ERROR = exc
     k8s_client = k8s_config = k8s_portforward = None
+    TransportError = OSError
 
     class ApiException(Exception):
         """Stand-in so that ``except ApiException`` stays valid without the library."""
@@ -216,3 +218,50 @@ def http_get(api, namespace, pod, port, path, host="localhost", timeout=10.0):
     if not data:
         raise PortForwardError("no answer from pod %s/%s:%s for %s" % (namespace, pod, port, path))
     return _parse_http(data)
+
+
+class DiagnosticsReader(object):
+    """The reads of the diagnostics bundle on Kubernetes (module diagnostics_bundle, ``method: k8s``), each returning
+    plain data (the API's JSON field names, as ``kubectl get -o yaml`` shows them) or raising K8sError with the API
+    server's reason. Secrets are never read."""
+
+    def __init__(self, api):
+        self.api = api
+        self.core = k8s_client.CoreV1Api(api)
+        self.apps = k8s_client.AppsV1Api(api)
+
+    def _plain(self, what, call, *args, **kwargs):
+        try:
+            return self.api.sanitize_for_serialization(call(*args, **kwargs))
+        except ApiException as exc:
+            raise errors.K8sError("cannot read %s: %s" % (what, api_reason(exc)))
+        except (TransportError, OSError) as exc:
+            raise errors.K8sError("cannot read %s: the API server did not answer (%s)"
+                                  % (what, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+
+    def deployments(self, namespace, selector):
+        return self._plain("the Deployments %s in %s" % (selector, namespace), self.apps.list_namespaced_deployment,
+                           namespace, label_selector=selector).get("items") or []
+
+    def pods(self, namespace, selector):
+        return self._plain("the pods %s in %s" % (selector, namespace), self.core.list_namespaced_pod,
+                           namespace, label_selector=selector).get("items") or []
+
+    def events(self, namespace):
+        return self._plain("the events of %s" % namespace, self.core.list_namespaced_event, namespace).get("items") or []
+
+    def config_map_data(self, namespace, name):
+        return self._plain("ConfigMap %s/%s" % (namespace, name), self.core.read_namespaced_config_map,
+                           name, namespace).get("data") or {}
+
+    def log(self, namespace, pod, container, previous, tail_lines):
+        which = "previous log" if previous else "log"
+        try:
+            resp = self.core.read_namespaced_pod_log(pod, namespace, container=container, previous=previous,
+                                                     tail_lines=tail_lines, _preload_content=False)
+            return resp.data.decode("utf-8", errors="replace")
+        except ApiException as exc:
+            raise errors.K8sError("cannot read the %s of %s/%s: %s" % (which, pod, container, api_reason(exc)))
+        except (TransportError, OSError) as exc:
+            raise errors.K8sError("cannot read the log of %s/%s: the API server did not answer (%s)"
+                                  % (pod, container, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))

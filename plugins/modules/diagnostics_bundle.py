@@ -29,6 +29,16 @@ description:
   - B(Size cap) - an item that would take the bundle past O(max_mb) is left out, and so is every later item; the
     manifest says why (RV(size_cap_hit)).
   - The manifest lists every item with C(collected), C(why) (when not), C(file), C(size), C(sha256), C(at).
+  - "B(Kubernetes) (O(method=k8s)) - the module runs on the controller and reads, through the cluster API
+    (O(kubeconfig), O(context)), the Deployments and pods labelled C(app=<service_name>) in O(namespace), the
+    namespace's events, each container's log (current and previous, the last O(log_lines) lines) and the release
+    records ConfigMap C(<service_name>-releases). They become C(k8s/deployments/<name>.yaml) and
+    C(k8s/pods/<name>.yaml) (without C(managedFields) and the last-applied annotation; literal env values of
+    secret-looking names redacted; a Secret referenced by C(valueFrom)/C(envFrom) is only named, Secrets are never
+    read), C(k8s/events.txt) (the events of those objects and their ReplicaSets),
+    C(k8s/logs/<pod>/<container>[.previous].log), C(releases.json), plus the HTTP items from O(api_url) (reachable
+    from the controller). A read that fails (RBAC, no previous container) is in the manifest with the API's reason.
+    Nothing read passes through a task result, so nothing unredacted is printed at any verbosity."
 author:
   - Aurigraph DLT contributors (@aurigraph)
 attributes:
@@ -47,7 +57,7 @@ options:
   method:
     description: How the service runs.
     type: str
-    choices: [systemd, docker]
+    choices: [systemd, docker, k8s]
     default: systemd
   service_name:
     description: The systemd unit (C(.service) added when no suffix is given) or container name.
@@ -109,8 +119,15 @@ options:
     description: Node name written into the manifest.
     type: str
     default: ""
+  namespace:
+    description: With O(method=k8s), the namespace of the release.
+    type: str
+    default: aurigraph-production
+extends_documentation_fragment:
+  - aurigraph.dlt.k8s
 requirements:
-  - systemd (C(systemctl), C(journalctl), C(systemd-analyze)) or the Docker CLI on the node, run as root.
+  - systemd (C(systemctl), C(journalctl), C(systemd-analyze)) or the Docker CLI on the node, run as root; for
+    O(method=k8s) the kubernetes Python client on the controller.
 """
 
 EXAMPLES = r"""
@@ -123,11 +140,21 @@ EXAMPLES = r"""
     records_path: /opt/aurigraph/v11/.deploy/releases.json
     secrets: "{{ aurigraph_env.values() | list }}"
   no_log: false
+
+- name: Make the bundle of a Kubernetes release on the controller
+  aurigraph.dlt.diagnostics_bundle:
+    path: /tmp/aurigraph-diag-k8s-20261130T031200Z.tar.gz
+    method: k8s
+    service_name: aurigraph-v11
+    namespace: aurigraph-production
+    kubeconfig: ~/.kube/config
+    api_url: https://aurigraph.example.com
+  delegate_to: localhost
 """
 
 RETURN = r"""
 path:
-  description: The tarball on the node.
+  description: The tarball on the node (on the controller with O(method=k8s)).
   returned: success
   type: str
 size:
@@ -157,14 +184,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import HTTPError
 
-from ansible_collections.aurigraph.dlt.plugins.module_utils import diagnostics, errors
+from ansible_collections.aurigraph.dlt.plugins.module_utils import diagnostics, errors, k8s
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type="path", required=True),
-            method=dict(type="str", choices=["systemd", "docker"], default="systemd"),
+            method=dict(type="str", choices=["systemd", "docker", "k8s"], default="systemd"),
             service_name=dict(type="str", required=True),
             since=dict(type="str", default="2h"),
             log_dir=dict(type="path"),
@@ -180,6 +207,9 @@ def main():
             timeout=dict(type="int", default=30),
             secrets=dict(type="list", elements="str", default=[], no_log=True),
             node=dict(type="str", default=""),
+            namespace=dict(type="str", default="aurigraph-production"),
+            kubeconfig=dict(type="path"),
+            context=dict(type="str"),
         ),
         supports_check_mode=False,
     )
@@ -203,7 +233,12 @@ def main():
     try:
         diagnostics.since_epoch(p["since"], 0)
         collector = diagnostics.Collector(run, fetch, p, secrets=p["secrets"], which=shutil.which)
-        collector.collect()
+        if p["method"] == "k8s":
+            reader = k8s.DiagnosticsReader(k8s.client_from_params(p))
+            found, records = diagnostics.read_k8s(reader, p["namespace"], p["service_name"], p["log_lines"])
+            diagnostics.collect_k8s_bundle(collector, found, records=records)
+        else:
+            collector.collect()
         size = collector.write(p["path"], p["node"])
     except errors.DltError as exc:
         module.fail_json(msg=str(exc))

@@ -13,6 +13,7 @@ import tarfile
 import pytest
 
 from ansible_collections.aurigraph.dlt.plugins.module_utils import diagnostics as dg
+from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import K8sError
 
 SECRET = "planted-Secret-4711-xyz"
 
@@ -212,3 +213,128 @@ def test_docker_items(tmp_path):
     assert items["service_state"]["collected"] and items["journal"]["collected"]
     assert "systemd units" in items["security"]["why"] and "container's output" in items["app_log"]["why"]
     assert not any(SECRET.encode() in data for dummy, data in col.files)
+
+
+# ---------------------------------------------------------------------------------------------- Kubernetes
+def _pod(name, env=None, restarted=False):
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "ns",
+                         "ownerReferences": [{"kind": "ReplicaSet", "name": "aurigraph-v11-blue-5d9c"}],
+                         "managedFields": [{"manager": "kube-controller-manager"}],
+                         "annotations": {dg.LAST_APPLIED: '{"env": "%s"}' % SECRET}},
+            "spec": {"containers": [{"name": "aurigraph", "image": "aurigraph/node:11.5.0", "env": env or []}]},
+            "status": {"phase": "Running", "containerStatuses": [{"restartCount": 1 if restarted else 0}]}}
+
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "aurigraph-v11-blue"},
+    "spec": {"template": {"spec": {"containers": [{"name": "aurigraph", "env": [
+        {"name": "DB_PASSWORD", "value": SECRET},
+        {"name": "AURIGRAPH_API_TOKENS", "valueFrom": {"secretKeyRef": {"name": "aurigraph-v11-secret", "key": "tokens"}}},
+        {"name": "JAVA_OPTS", "value": "-Xmx256m"}]}]}}}}
+
+
+class Reader(object):
+    """A fake cluster: what DiagnosticsReader returns, or K8sError for what it cannot read."""
+
+    def __init__(self, pods=(), events=(), deployments=(DEPLOYMENT,), fail=(), logs=None):
+        self.data = {"deployments": list(deployments), "pods": list(pods), "events": list(events)}
+        self.fail, self.logs, self.calls = set(fail), logs or {}, []
+
+    def _get(self, key, *args):
+        self.calls.append((key,) + args)
+        if key in self.fail:
+            raise K8sError("cannot read the %s: HTTP 403: %s is forbidden" % (key, key))
+        return self.data[key]
+
+    def deployments(self, namespace, selector):
+        return self._get("deployments", namespace, selector)
+
+    def pods(self, namespace, selector):
+        return self._get("pods", namespace, selector)
+
+    def events(self, namespace):
+        return self._get("events", namespace)
+
+    def config_map_data(self, namespace, name):
+        if "records" in self.fail:
+            raise K8sError("cannot read ConfigMap %s/%s: HTTP 404: not found" % (namespace, name))
+        return {"releases.json": '{"current": "r1"}'}
+
+    def log(self, namespace, pod, container, previous, tail_lines):
+        self.calls.append(("log", pod, container, previous, tail_lines))
+        key = (pod, container, previous)
+        if key not in self.logs:
+            raise K8sError('cannot read the previous log of %s/%s: HTTP 400: previous terminated container "%s" '
+                           'in pod "%s" not found' % (pod, container, container, pod))
+        return self.logs[key]
+
+
+def _event(obj, reason, message, when, kind="Pod", count=1):
+    return {"involvedObject": {"kind": kind, "name": obj}, "type": "Warning", "reason": reason,
+            "message": message, "lastTimestamp": when, "count": count}
+
+
+def test_k8s_bundle_objects_events_logs_and_redaction(tmp_path):
+    pod = _pod("aurigraph-v11-blue-5d9c-abcde", env=[{"name": "STRIPE_API_KEY", "value": SECRET},
+                                                        {"name": "QUARKUS_PROFILE", "value": "prod"}], restarted=True)
+    events = [_event("aurigraph-v11-blue-5d9c-abcde", "BackOff", "Back-off restarting failed container", "2026-11-30T03:02:00Z", count=3),
+              _event("aurigraph-v11-blue-5d9c", "SuccessfulCreate", "Created pod", "2026-11-30T03:00:00Z", "ReplicaSet"),
+              _event("some-other-app", "Pulled", "not ours", "2026-11-30T03:01:00Z")]
+    reader = Reader([pod], events, logs={(pod["metadata"]["name"], "aurigraph", False): "started\nDB_PASSWORD=%s\n" % SECRET})
+    k8s, records = dg.read_k8s(reader, "ns", "aurigraph-v11", 500)
+    assert records == {"releases.json": '{"current": "r1"}'}
+    assert ("pods", "ns", "app=aurigraph-v11") in reader.calls
+    assert ("log", "aurigraph-v11-blue-5d9c-abcde", "aurigraph", True, 500) in reader.calls
+    clock = Clock()
+    col = dg.Collector(None, lambda url: (200, "UP"), dict(params(tmp_path), method="k8s", service_name="aurigraph-v11"),
+                       clock=clock, sleep=clock.sleep, secrets=[])
+    items = dg.collect_k8s_bundle(col, k8s, records=records)
+    names = [i["item"] for i in items]
+    assert names == ["health", "health_live", "health_ready", "health_started", "info",
+                     "k8s_deployment aurigraph-v11-blue", "k8s_pod aurigraph-v11-blue-5d9c-abcde", "k8s_events",
+                     "k8s_log aurigraph-v11-blue-5d9c-abcde/aurigraph (current)",
+                     "k8s_log aurigraph-v11-blue-5d9c-abcde/aurigraph (previous)", "release_history", "metrics"]
+    why = dict((i["item"], i.get("why")) for i in items if not i["collected"])
+    assert list(why) == ["k8s_log aurigraph-v11-blue-5d9c-abcde/aurigraph (previous)"]
+    assert "previous terminated container" in why["k8s_log aurigraph-v11-blue-5d9c-abcde/aurigraph (previous)"]
+    out = tmp_path / "k.tar.gz"
+    col.write(str(out), "k8s")
+    with tarfile.open(str(out)) as tar:
+        members = dict((m.name.split("/", 1)[1], tar.extractfile(m).read().decode()) for m in tar.getmembers())
+    # no secret anywhere, not even with no literal secrets configured: env values by name, the last-applied copy
+    assert not any(SECRET in text for text in members.values())
+    dep = members["k8s/deployments/aurigraph-v11-blue.yaml"]
+    assert "-Xmx256m" in dep and "secretKeyRef" in dep and "aurigraph-v11-secret" in dep
+    podtext = members["k8s/pods/aurigraph-v11-blue-5d9c-abcde.yaml"]
+    assert "managedFields" not in podtext and "value: prod" in podtext and "STRIPE_API_KEY" in podtext
+    assert members["k8s/events.txt"].splitlines() == [
+        "2026-11-30T03:00:00Z Warning SuccessfulCreate ReplicaSet/aurigraph-v11-blue-5d9c: Created pod",
+        "2026-11-30T03:02:00Z Warning BackOff Pod/aurigraph-v11-blue-5d9c-abcde: Back-off restarting failed "
+        "container (x3)"]
+    assert members["k8s/logs/aurigraph-v11-blue-5d9c-abcde/aurigraph.log"] == "started\nDB_PASSWORD=<redacted>\n"
+    assert "current" in members["releases.json"]
+
+
+def test_k8s_failed_reads_are_in_the_manifest(tmp_path):
+    k8s, records = dg.read_k8s(Reader(fail=("pods", "records")), "ns", "aurigraph-v11", 10)
+    clock = Clock()
+    col = dg.Collector(None, lambda url: (_ for _ in ()).throw(dg.NotCollected("GET %s: connection refused" % url)),
+                       dict(params(tmp_path), method="k8s", service_name="aurigraph-v11"), clock=clock,
+                       sleep=clock.sleep)
+    items = dg.collect_k8s_bundle(col, k8s, records=records)
+    why = dict((i["item"], i.get("why")) for i in items if not i["collected"])
+    assert why["k8s_pods"] == "cannot read the pods: HTTP 403: pods is forbidden"
+    assert "connection refused" in why["health"] and why["release_history"].startswith("no release records")
+    assert why["k8s_events"].startswith("no events for aurigraph-v11-blue")
+    assert [i["item"] for i in items if i["collected"]] == ["k8s_deployment aurigraph-v11-blue"]
+
+
+def test_k8s_no_release_found(tmp_path):
+    k8s, _ = dg.read_k8s(Reader(deployments=()), "ns", "x", 10)
+    clock = Clock()
+    col = dg.Collector(None, lambda url: (200, "UP"), dict(params(tmp_path), method="k8s", service_name="x"),
+                       clock=clock, sleep=clock.sleep)
+    why = dict((i["item"], i.get("why")) for i in dg.collect_k8s(col, k8s) if not i["collected"])
+    assert why == {"k8s_deployments": "no Deployment of the release found", "k8s_pods": "no pod of the release found",
+                   "k8s_events": "no Deployment or pod of the release found"}
