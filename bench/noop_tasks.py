@@ -67,8 +67,8 @@ def main(argv):
     print("| host | tasks run (whole playbook) | of which in the pipeline | remote round trips | changed | wall time |")
     print("|---|---|---|---|---|---|")
     for host, entry in sorted(counts.items()):
-        print("| %s | %d | %d | %d | %d | %.1f s |" % (host, entry["playbook"], entry["pipeline"], entry["remote"],
-                                                   entry["changed"], seconds))
+        row = (host, entry["playbook"], entry["pipeline"], entry["remote"], entry["changed"], seconds)
+        print("| %s | %d | %d | %d | %d | %.1f s |" % row)
     out = ROOT / "bench" / "results" / ("noop_tasks-%s.json" % time.strftime("%Y%m%dT%H%M%S"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"hosts": counts, "seconds": seconds}, indent=2) + "\n", encoding="utf-8")
