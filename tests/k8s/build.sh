@@ -53,16 +53,17 @@ stamp() { echo "k8s=${K8S_VERSION} etcd=${ETCD_VERSION} kwok=${KWOK_VERSION}"; }
 have() { [[ -x "${BIN_DIR}/$1" && -f "${BIN_DIR}/.$1.stamp" && "$(cat "${BIN_DIR}/.$1.stamp")" == "$(stamp)" ]]; }
 mark() { stamp > "${BIN_DIR}/.$1.stamp"; }
 
-# Every build step is niced and measured (wall clock + peak RSS) with GNU time when available.
+# Every build step is niced (AURIGRAPH_K8S_BUILD_NICE, default 10) and measured (wall clock + peak RSS) with GNU
+# time when available.
 TIME_LOG="${K8S_CACHE}/${K8S_VERSION}/build-times.log"
 run_build() {
   local label="$1"; shift
   local start end
   start=$(date +%s)
   if [[ -x /usr/bin/time ]]; then
-    nice -n 10 /usr/bin/time -f "${label}: wall=%es maxrss=%MkB" -a -o "$TIME_LOG" "$@"
+    nice -n "${AURIGRAPH_K8S_BUILD_NICE:-10}" /usr/bin/time -f "${label}: wall=%es maxrss=%MkB" -a -o "$TIME_LOG" "$@"
   else
-    nice -n 10 "$@"
+    nice -n "${AURIGRAPH_K8S_BUILD_NICE:-10}" "$@"
   fi
   end=$(date +%s)
   echo "build.sh: ${label} built in $((end - start))s" >&2
