@@ -276,8 +276,8 @@ def _event(obj, reason, message, when, kind="Pod", count=1):
 
 
 def test_k8s_bundle_objects_events_logs_and_redaction(tmp_path):
-    pod = _pod("aurigraph-v11-blue-5d9c-abcde", env=[{"name": "STRIPE_API_KEY", "value": SECRET},
-                                                        {"name": "QUARKUS_PROFILE", "value": "prod"}], restarted=True)
+    env = [{"name": "STRIPE_API_KEY", "value": SECRET}, {"name": "QUARKUS_PROFILE", "value": "prod"}]
+    pod = _pod("aurigraph-v11-blue-5d9c-abcde", env=env, restarted=True)
     events = [_event("aurigraph-v11-blue-5d9c-abcde", "BackOff", "Back-off restarting failed container", "2026-11-30T03:02:00Z", count=3),
               _event("aurigraph-v11-blue-5d9c", "SuccessfulCreate", "Created pod", "2026-11-30T03:00:00Z", "ReplicaSet"),
               _event("some-other-app", "Pulled", "not ours", "2026-11-30T03:01:00Z")]
@@ -319,7 +319,11 @@ def test_k8s_bundle_objects_events_logs_and_redaction(tmp_path):
 def test_k8s_failed_reads_are_in_the_manifest(tmp_path):
     k8s, records = dg.read_k8s(Reader(fail=("pods", "records")), "ns", "aurigraph-v11", 10)
     clock = Clock()
-    col = dg.Collector(None, lambda url: (_ for _ in ()).throw(dg.NotCollected("GET %s: connection refused" % url)),
+
+    def refused(url):
+        raise dg.NotCollected("GET %s: connection refused" % url)
+
+    col = dg.Collector(None, refused,
                        dict(params(tmp_path), method="k8s", service_name="aurigraph-v11"), clock=clock,
                        sleep=clock.sleep)
     items = dg.collect_k8s_bundle(col, k8s, records=records)
@@ -331,7 +335,7 @@ def test_k8s_failed_reads_are_in_the_manifest(tmp_path):
 
 
 def test_k8s_no_release_found(tmp_path):
-    k8s, _ = dg.read_k8s(Reader(deployments=()), "ns", "x", 10)
+    k8s = dg.read_k8s(Reader(deployments=()), "ns", "x", 10)[0]
     clock = Clock()
     col = dg.Collector(None, lambda url: (200, "UP"), dict(params(tmp_path), method="k8s", service_name="x"),
                        clock=clock, sleep=clock.sleep)
