@@ -17,7 +17,7 @@ description:
     file, so a run cut off after the switch is read correctly. The colour state file only says which release each
     colour holds.
   - The release goes to the idle colour (blue on the first blue-green deploy, also when the in-place service of the
-    systemd method serves), or nowhere (RV(noop)) when the serving colour already runs it.
+    systemd method serves), or nowhere (RV(plan.noop)) when the serving colour already runs it.
   - Refuses, with the reason, settings that would run both colours on one exclusive store (a data directory without
     C(%i)), ports that clash with each other or with O(reserved), and an O(api_url) that names an instance's port.
   - With O(rollback_before), also says what a failed switch or verify must undo (RV(rollback)).

@@ -82,7 +82,7 @@ def main():
     results.sort()
     failed = [r for r in results if not r[1]]
     window, run_start = 0.0, None
-    for at, ok, _ in results:
+    for at, ok, _error in results:
         if not ok and run_start is None:
             run_start = at
         elif ok and run_start is not None:
