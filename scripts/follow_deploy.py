@@ -1,6 +1,6 @@
 """Which task files a reader opens to follow one deploy of each method, from the pipeline file (issue 10).
 
-    python3 scripts/follow_deploy.py [systemd|docker|k8s ...]
+    python3 scripts/follow_deploy.py [systemd|docker|k8s|systemd_bluegreen ...]
 
 Walks roles/pipeline/tasks/deploy.yml statically: import_tasks / include_tasks (in the including role) and
 include_role tasks_from (the method role for "{{ _aurigraph_method_role }}"), depth first in file order. The
@@ -13,7 +13,7 @@ import sys
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-METHODS = {"systemd": "jar_deploy", "docker": "docker_deploy", "k8s": "k8s_deploy"}
+METHODS = {"systemd": "jar_deploy", "docker": "docker_deploy", "k8s": "k8s_deploy", "systemd_bluegreen": "bluegreen_deploy"}
 INCLUDES = ("ansible.builtin.import_tasks", "ansible.builtin.include_tasks")
 ROLE_INCLUDES = ("ansible.builtin.include_role", "ansible.builtin.import_role")
 
