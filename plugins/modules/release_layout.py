@@ -154,8 +154,10 @@ options:
         default: "0644"
   sensitive_files:
     description:
-      - Like O(files), for files holding secrets, for example an environment file with passwords. Their content is
-        never returned, logged or diffed (only the path is reported as changed).
+      - Like O(files), for files holding secrets, for example an environment file with passwords. Each is written
+        owned by root, mode C(0600). The whole option is C(no_log) (the module's invocation log, for example the
+        journal, shows C(NOT_LOGGING_PARAMETER); the paths are masked in the task's result too); their content is
+        never returned, logged or diffed.
     type: list
     elements: dict
     default: []
@@ -168,18 +170,6 @@ options:
         description: The file's whole content (a secret, never logged).
         type: str
         required: true
-      owner:
-        description: Owner name.
-        type: str
-        default: root
-      group:
-        description: Group name.
-        type: str
-        default: root
-      mode:
-        description: Octal mode.
-        type: str
-        default: "0600"
 """
 
 EXAMPLES = r"""
@@ -232,8 +222,8 @@ from ansible_collections.aurigraph.dlt.plugins.module_utils.errors import DltErr
 _OWNED = dict(owner=dict(type="str", default="root"), group=dict(type="str", default="root"))
 
 
-def _file_spec(mode, secret):
-    return dict(path=dict(type="path", required=True), content=dict(type="str", required=True, no_log=secret),
+def _file_spec(mode):
+    return dict(path=dict(type="path", required=True), content=dict(type="str", required=True),
                 mode=dict(type="str", default=mode), **_OWNED)
 
 
@@ -247,11 +237,14 @@ def main():
                 path=dict(type="path", required=True), mode=dict(type="str", default="0755"), **_OWNED)),
             links=dict(type="list", elements="dict", default=[], options=dict(
                 src=dict(type="str", required=True), dest=dict(type="path", required=True), **_OWNED)),
-            files=dict(type="list", elements="dict", default=[], options=_file_spec("0644", False)),
+            files=dict(type="list", elements="dict", default=[], options=_file_spec("0644")),
             copies=dict(type="list", elements="dict", default=[], options=dict(
                 src=dict(type="path", required=True), dest=dict(type="path", required=True),
                 mode=dict(type="str", default="0644"), **_OWNED)),
-            sensitive_files=dict(type="list", elements="dict", default=[], options=_file_spec("0600", True)),
+            # no_log on the whole list: the invocation log renders a list with str(), where a multi-line secret's
+            # newlines become "\\n" and no longer match the value to mask.
+            sensitive_files=dict(type="list", elements="dict", default=[], no_log=True, options=dict(
+                path=dict(type="path", required=True), content=dict(type="str", required=True, no_log=True))),
         ),
         supports_check_mode=True,
     )
@@ -275,7 +268,8 @@ def main():
         for item in params["directories"]:
             note(item["path"], layout.ensure_directory(item["path"], item["owner"], item["group"], item["mode"], check))
         files = [(f["path"], f["content"], f, False) for f in params["files"]]
-        files += [(f["path"], f["content"], f, True) for f in params["sensitive_files"]]
+        secret_owner = {"owner": "root", "group": "root", "mode": "0600"}
+        files += [(f["path"], f["content"], secret_owner, True) for f in params["sensitive_files"]]
         files += [(f["dest"], layout.read_source(f["src"], f["dest"]), f, False) for f in params["copies"]]
         for path, content, item, secret in files:
             done, entry = layout.ensure_file(path, content, item["owner"], item["group"], item["mode"], check,
