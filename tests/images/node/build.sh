@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the test-node base image: Debian trixie with systemd (PID 1), python3, Java 21, PostgreSQL.
 # No registry is reachable, so the rootfs is debootstrapped and `docker import`ed. The image is tagged
-# by a hash of its recipe (packages.txt + customize.sh) and only rebuilt when that changes; it is also
-# tagged aurigraph/node:current, which Molecule and the sandbox use.
+# by a hash of its recipe (packages.txt, customize.sh, zipimport_bytecode_cache.py) and only rebuilt when that
+# changes; it is also tagged aurigraph/node:current, which Molecule and the sandbox use.
 # Usage: tests/images/node/build.sh          (prints the image reference)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/../../../scripts/lib.sh"
@@ -11,7 +11,7 @@ IMAGE_REPO="${AURIGRAPH_NODE_IMAGE_REPO:-aurigraph/node}"
 SUITE="${AURIGRAPH_NODE_SUITE:-trixie}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-recipe_hash="$(cat "$HERE/packages.txt" "$HERE/customize.sh" | sha256sum | cut -c1-12)"
+recipe_hash="$(cat "$HERE/packages.txt" "$HERE/customize.sh" "$HERE/zipimport_bytecode_cache.py" | sha256sum | cut -c1-12)"
 image="$IMAGE_REPO:$recipe_hash"
 
 # One build at a time on this machine (setup may run from several checkouts at once).
