@@ -38,6 +38,9 @@ export GOTOOLCHAIN=local          # never download a toolchain
 export GOFLAGS=-mod=mod
 export CGO_ENABLED=0
 export GOMAXPROCS="${GOMAXPROCS:-2}"
+# Downloads wait on the network, not the CPU, and the go command fetches GOMAXPROCS modules at a time: fetch with
+# more (etcd's modules, measured from an empty module cache: 12.2 s at 2, 3.8 s at 16).
+FETCH_PROCS="${AURIGRAPH_K8S_FETCH_PROCS:-16}"
 export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
 mkdir -p "$BIN_DIR" "$GOMODCACHE" "$GOCACHE"
 
@@ -114,7 +117,7 @@ if (( ${#k8s_targets[@]} )); then
     ldflags+=" -X ${p}.gitVersion=${K8S_VERSION} -X ${p}.gitMajor=1 -X ${p}.gitMinor=${minor}"
     ldflags+=" -X ${p}.gitTreeState=clean -X ${p}.buildDate=1970-01-01T00:00:00Z"
   done
-  ( cd "$d" && go get "${pkgs[@]}" )
+  ( cd "$d" && GOMAXPROCS="$FETCH_PROCS" go get "${pkgs[@]}" )
   ( cd "$d" && run_build "k8s ${k8s_targets[*]}" go build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/" "${pkgs[@]}" )
   for t in "${k8s_targets[@]}"; do mark "$t"; done
 fi
@@ -138,7 +141,7 @@ replace (
 	go.etcd.io/etcd/pkg/v3 => go.etcd.io/etcd/pkg/v3 ${ETCD_VERSION}
 )
 GOMOD
-  ( cd "$d" && go get go.etcd.io/etcd/server/v3@"${ETCD_VERSION}" )
+  ( cd "$d" && GOMAXPROCS="$FETCH_PROCS" go get go.etcd.io/etcd/server/v3@"${ETCD_VERSION}" )
   ( cd "$d" && run_build "etcd" go build -trimpath -ldflags "-s -w" -o "$BIN_DIR/etcd" go.etcd.io/etcd/server/v3 )
   mark etcd
 fi
@@ -147,6 +150,9 @@ fi
 if ! have kwok; then
   echo "build.sh: building kwok ${KWOK_VERSION} from sigs.k8s.io/kwok" >&2
   d="$workdir/kwok"; mkdir -p "$d"
+  # Fetch its modules first, many at a time (`go install pkg@version` below then finds them in the module cache).
+  ( cd "$d" && GOFLAGS='' go mod init aurigraph.local/kwok-fetch >/dev/null 2>&1 \
+      && GOFLAGS='' GOMAXPROCS="$FETCH_PROCS" go get "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}" )
   ( cd "$d" && GOBIN="$d/bin" GOFLAGS='' run_build "kwok" go install -trimpath \
       -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION}" "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}" )
   install -m 0755 "$d/bin/kwok" "$BIN_DIR/kwok"
