@@ -93,8 +93,8 @@ class BenchError(Exception):
     pass
 
 
-def log(msg):
-    sys.stderr.write("[deploy_gap %s] %s\n" % (time.strftime("%H:%M:%S"), msg))
+def log(msg, who="deploy_gap"):
+    sys.stderr.write("[%s %s] %s\n" % (who, time.strftime("%H:%M:%S"), msg))
     sys.stderr.flush()
 
 
@@ -106,11 +106,12 @@ def run(argv, check=True, **kw):
     return proc
 
 
-def node(script, check=True, env=None):
+def node(script, check=True, env=None, name=NODE):
+    """Run a shell script on the node container `name` (docker exec)."""
     argv = ["docker", "exec"]
     for key, value in (env or {}).items():
         argv += ["-e", "%s=%s" % (key, value)]
-    return run(argv + [NODE, "sh", "-c", script], check=check)
+    return run(argv + [name, "sh", "-c", script], check=check)
 
 
 def wait_for(what, predicate, timeout, interval=0.25):
@@ -181,6 +182,33 @@ def analyse(samples, t0, t_detect=None):
     return out
 
 
+def make_release(version, out_dir, fault="none"):
+    """A stand-in release JAR (tests/standin/release.sh): {artifact, sha256, version}."""
+    argv = ["bash", str(ROOT / "tests" / "standin" / "release.sh"), "--version", version, "--out", str(out_dir)]
+    if fault != "none":
+        argv += ["--fault", fault]
+    jar = run(argv).stdout.strip().splitlines()[-1]
+    return {"artifact": jar, "sha256": pathlib.Path(jar + ".sha256").read_text(encoding="utf-8").strip(),
+            "version": version}
+
+
+def ansible_playbook(logs, label, argv):
+    """ansible-playbook ARGV... from the repository root with the bench callback (task timeline) and profile_tasks;
+    the output goes to LOGS/LABEL.log. Returns (process, timeline events)."""
+    timeline = logs / ("%s.timeline.jsonl" % label)
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), BENCH_TIMELINE_FILE=str(timeline),
+               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "bench" / "callback_plugins"),
+               ANSIBLE_CALLBACKS_ENABLED="aurigraph_bench_timeline,ansible.posix.profile_tasks",
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"))
+    env["PATH"] = str(ROOT / ".venv" / "bin") + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run(["ansible-playbook"] + argv, cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+    (logs / ("%s.log" % label)).write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    events = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] \
+        if timeline.exists() else []
+    return proc, events
+
+
 def served_version():
     proc = node("python3 -c \"import json,urllib.request;print(json.load(urllib.request.urlopen('%s', timeout=5))"
                 "['build']['version'])\"" % INFO_URL, check=False)
@@ -198,30 +226,14 @@ class Bench:
         self.tasks = collections.defaultdict(lambda: collections.defaultdict(list))
 
     def release(self, version, fault="none"):
-        argv = ["bash", str(ROOT / "tests" / "standin" / "release.sh"), "--version", version, "--out",
-                str(self.artifacts)]
-        if fault != "none":
-            argv += ["--fault", fault]
-        jar = run(argv).stdout.strip().splitlines()[-1]
-        return {"artifact": jar, "sha256": pathlib.Path(jar + ".sha256").read_text(encoding="utf-8").strip(),
-                "version": version}
+        return make_release(version, self.artifacts, fault)
 
     def playbook(self, label, playbook, release=None):
-        timeline = self.logs / ("%s.timeline.jsonl" % label)
-        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), BENCH_TIMELINE_FILE=str(timeline),
-                   ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "bench" / "callback_plugins"),
-                   ANSIBLE_CALLBACKS_ENABLED="aurigraph_bench_timeline,ansible.posix.profile_tasks",
-                   ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"))
-        env["PATH"] = str(ROOT / ".venv" / "bin") + os.pathsep + env.get("PATH", "")
-        argv = ["ansible-playbook", "-i", "inventories/sandbox", playbook]
+        argv = ["-i", "inventories/sandbox", playbook]
         for key in ("artifact", "sha256", "version"):
             if release:
                 argv += ["-e", "aurigraph_%s=%s" % ({"sha256": "artifact_sha256"}.get(key, key), release[key])]
-        proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-        (self.logs / ("%s.log" % label)).write_text(proc.stdout + proc.stderr, encoding="utf-8")
-        events = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] \
-            if timeline.exists() else []
-        return proc, events
+        return ansible_playbook(self.logs, label, argv)
 
     def task_costs(self, kind, events):
         """Per-task wall time (start of a task to the start of the next one) of one run, summed by task name."""
