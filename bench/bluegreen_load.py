@@ -26,7 +26,6 @@ ansible-playbook run under bench/results/bluegreen_load-<time>-logs/) and a PNG 
 
     .venv/bin/python bench/bluegreen_load.py [--repeat 3] [--rate 80] [--keep] [--report JSON]
 """
-import argparse
 import json
 import os
 import pathlib
@@ -38,8 +37,8 @@ import time
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from deploy_gap import (ROOT, BenchError, ansible_playbook, machine, make_release, node, run,  # noqa: E402
-                        summary, wait_for)
+from deploy_gap import (ROOT, BenchError, ansible_playbook, bench_parser, machine, make_release,  # noqa: E402
+                        node, publish, pyplot, run, save_plot, summary, wait_for)
 from deploy_gap import log as _log  # noqa: E402
 
 NAME = "aurigraph-blbench-%d"
@@ -247,12 +246,8 @@ def report(result):
 
 
 def plot(result, path):
-    try:
-        import matplotlib  # pylint: disable=import-outside-toplevel
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        log("matplotlib is not installed (pip install -r bench/requirements.txt): no plot, table and JSON only")
+    plt = pyplot("bluegreen_load")
+    if plt is None:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     for ax, (key, title, unit) in zip(axes, (("failed", "failed requests", "requests"),
@@ -272,10 +267,7 @@ def plot(result, path):
     fig.suptitle("bluegreen_load %s - %s through the nginx edge - %d cores, load %.1f/%.1f, %d repeats"
                  % (result["started"], "%(rate)s req/s" % result["load"], m["nproc"], m["load_before"][0],
                     m["load_after"][0], result["repeat"]))
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_plot(plt, fig, path)
 
 
 def check_image():
@@ -285,15 +277,10 @@ def check_image():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = bench_parser(__doc__, "bluegreen_load", "leave the last repeat's node up")
     parser.add_argument("--rate", type=float, default=80.0, help="requests/s through the edge (the issue: >= 50)")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--load-max", type=int, default=900, help="seconds after which the load stops by itself")
-    parser.add_argument("--ready-timeout", type=int, default=300)
-    parser.add_argument("--name", default="bluegreen_load")
-    parser.add_argument("--keep", action="store_true", help="leave the last repeat's node up")
-    parser.add_argument("--report", metavar="JSON", help="print the table of a results file and exit (no run)")
     args = parser.parse_args()
     if args.report:
         result = json.loads(pathlib.Path(args.report).read_text(encoding="utf-8"))
@@ -331,12 +318,7 @@ def main():
     result["machine"]["load_per_repeat"] = loads
     result["runs"] = runs
     summarise(result)
-    png = plot(result, str(out_dir / ("%s-%s.png" % (args.name, stamp))))
-    result["plot"] = None if png is None else os.path.basename(png)
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report(result)
-    print("\nresults: %s%s" % (path, "" if png is None else "\nplot: %s" % png))
-    return 0
+    return publish(result, args.name, stamp, plot, report)
 
 
 if __name__ == "__main__":

@@ -414,13 +414,40 @@ def report(result):
             print("  %6.2f  %s" % (entry["median_s"], entry["task"]))
 
 
-def plot(result, path):
+def pyplot(who="deploy_gap"):
+    """matplotlib.pyplot on the Agg backend, or None (said on stderr) when matplotlib is not installed."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
     except ImportError:
-        log("matplotlib is not installed (pip install -r bench/requirements.txt): no plot, table and JSON only")
+        log("matplotlib is not installed (pip install -r bench/requirements.txt): no plot, table and JSON only", who)
+        return None
+    return plt
+
+
+def save_plot(plt, fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def publish(result, name, stamp, plot_fn, report_fn):
+    """The PNG (when matplotlib is there), the JSON under bench/results/, the tables on stdout."""
+    out_dir = ROOT / "bench" / "results"
+    path = out_dir / ("%s-%s.json" % (name, stamp))
+    png = plot_fn(result, str(out_dir / ("%s-%s.png" % (name, stamp))))
+    result["plot"] = None if png is None else os.path.basename(png)
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report_fn(result)
+    print("\nresults: %s%s" % (path, "" if png is None else "\nplot: %s" % png))
+    return 0
+
+
+def plot(result, path):
+    plt = pyplot()
+    if plt is None:
         return None
     walls = [k for k, _l in LABELS if not k.endswith("_gap") and result["figures"].get(k)]
     gaps = [k for k, _l in LABELS if k.endswith("_gap") and result["figures"].get(k)]
@@ -438,10 +465,7 @@ def plot(result, path):
     m = result["machine"]
     fig.suptitle("deploy_gap %s - %d cores, load %.1f/%.1f (before/after), %d repeats"
                  % (result["started"], m["nproc"], m["load_before"][0], m["load_after"][0], result["repeat"]))
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_plot(plt, fig, path)
 
 
 def machine():
@@ -454,15 +478,21 @@ def machine():
             "python": platform.python_version()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc, name, keep_help):
+    """The options every bench script has: --repeat, --ready-timeout, --name, --keep, --report."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ready-timeout", type=int, default=300)
+    parser.add_argument("--name", default=name)
+    parser.add_argument("--keep", action="store_true", help=keep_help)
+    parser.add_argument("--report", metavar="JSON", help="print the tables of a results file and exit (no run)")
+    return parser
+
+
+def main():
+    parser = bench_parser(__doc__, "deploy_gap", "leave the sandbox up")
     parser.add_argument("--bad-fault", default="exit-on-start", choices=["exit-on-start", "ready-down"])
     parser.add_argument("--probe-max", type=int, default=900, help="seconds after which the prober stops by itself")
-    parser.add_argument("--ready-timeout", type=int, default=300)
-    parser.add_argument("--name", default="deploy_gap")
-    parser.add_argument("--keep", action="store_true", help="leave the sandbox up")
-    parser.add_argument("--report", metavar="JSON", help="print the tables of a results file and exit (no run)")
     args = parser.parse_args()
     if args.report:
         report(json.loads(pathlib.Path(args.report).read_text(encoding="utf-8")))
@@ -502,14 +532,7 @@ def main():
         kind: sorted(({"task": name, "median_s": round(statistics.median(v), 3), "runs": len(v)}
                       for name, v in per.items()), key=lambda e: -e["median_s"])[:15]
         for kind, per in bench.tasks.items()}
-    out_dir = ROOT / "bench" / "results"
-    path = out_dir / ("%s-%s.json" % (args.name, args.stamp))
-    png = plot(result, str(out_dir / ("%s-%s.png" % (args.name, args.stamp))))
-    result["plot"] = None if png is None else os.path.basename(png)
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report(result)
-    print("\nresults: %s%s" % (path, "" if png is None else "\nplot: %s" % png))
-    return 0
+    return publish(result, args.name, args.stamp, plot, report)
 
 
 if __name__ == "__main__":
