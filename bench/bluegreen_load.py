@@ -109,6 +109,12 @@ class Node:
     def down(self):
         run(["docker", "rm", "-f", self.name], check=False)
 
+    def save_evidence(self, prefix):
+        """nginx's access and error logs and the journal of the service's units, next to the run's logs."""
+        run(["docker", "cp", "%s:/var/log/nginx/." % self.name, str(self.work / ("%s-nginx" % prefix))], check=False)
+        journal = self.sh("journalctl -o short-precise --no-pager -u nginx -u 'aurigraph-v11*'", check=False)
+        (self.work / ("%s-journal.log" % prefix)).write_text(journal.stdout, encoding="utf-8")
+
     def playbook(self, label, playbook, extra):
         proc, _events = ansible_playbook(self.work, label, ["-i", str(self.inventory), playbook, "-e",
                                                             json.dumps(extra)])
@@ -215,6 +221,7 @@ class Bench:
                                         rel["version"])
             return out
         finally:
+            box.save_evidence("r%d" % i)
             if not (self.args.keep and i == self.args.repeat):
                 box.down()
 
