@@ -30,16 +30,17 @@ import json
 import os
 import pathlib
 import shlex
-import statistics
 import sys
 import time
 
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position,import-error
 from deploy_gap import (ROOT, BenchError, ansible_playbook, bench_parser, machine, make_release,  # noqa: E402
                         node, publish, pyplot, run, save_plot, summary, wait_for)
 from deploy_gap import log as _log  # noqa: E402
+# pylint: enable=wrong-import-position,import-error
 
 NAME = "aurigraph-blbench-%d"
 IMAGE = os.environ.get("AURIGRAPH_EDGE_IMAGE", "aurigraph/node-edge:current")
@@ -119,8 +120,8 @@ class Node:
         proc, _events = ansible_playbook(self.work, label, ["-i", str(self.inventory), playbook, "-e",
                                                             json.dumps(extra)])
         if proc.returncode != 0:
-            raise BenchError("%s: %s failed (rc %d), see %s" % (label, playbook, proc.returncode,
-                                                                 self.work / (label + ".log")))
+            raise BenchError("%s: %s failed (rc %d), see %s"
+                             % (label, playbook, proc.returncode, self.work / (label + ".log")))
         return proc
 
     def edge_get(self, path):
@@ -257,8 +258,8 @@ def plot(result, path):
     if plt is None:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-    for ax, (key, title, unit) in zip(axes, (("failed", "failed requests", "requests"),
-                                            ("outage_seconds", "failure window", "seconds"))):
+    panels = (("failed", "failed requests", "requests"), ("outage_seconds", "failure window", "seconds"))
+    for ax, (key, title, unit) in zip(axes, panels):
         fig_ = [result["figures"][op][key] for op in OPS]
         med = [f["median"] for f in fig_]
         ax.bar(range(len(OPS)), med, yerr=[[m - f["min"] for m, f in zip(med, fig_)],
