@@ -93,8 +93,8 @@ class BenchError(Exception):
     pass
 
 
-def log(msg):
-    sys.stderr.write("[deploy_gap %s] %s\n" % (time.strftime("%H:%M:%S"), msg))
+def log(msg, who="deploy_gap"):
+    sys.stderr.write("[%s %s] %s\n" % (who, time.strftime("%H:%M:%S"), msg))
     sys.stderr.flush()
 
 
@@ -106,11 +106,12 @@ def run(argv, check=True, **kw):
     return proc
 
 
-def node(script, check=True, env=None):
+def node(script, check=True, env=None, name=NODE):
+    """Run a shell script on the node container `name` (docker exec)."""
     argv = ["docker", "exec"]
     for key, value in (env or {}).items():
         argv += ["-e", "%s=%s" % (key, value)]
-    return run(argv + [NODE, "sh", "-c", script], check=check)
+    return run(argv + [name, "sh", "-c", script], check=check)
 
 
 def wait_for(what, predicate, timeout, interval=0.25):
@@ -181,6 +182,33 @@ def analyse(samples, t0, t_detect=None):
     return out
 
 
+def make_release(version, out_dir, fault="none"):
+    """A stand-in release JAR (tests/standin/release.sh): {artifact, sha256, version}."""
+    argv = ["bash", str(ROOT / "tests" / "standin" / "release.sh"), "--version", version, "--out", str(out_dir)]
+    if fault != "none":
+        argv += ["--fault", fault]
+    jar = run(argv).stdout.strip().splitlines()[-1]
+    return {"artifact": jar, "sha256": pathlib.Path(jar + ".sha256").read_text(encoding="utf-8").strip(),
+            "version": version}
+
+
+def ansible_playbook(logs, label, argv):
+    """ansible-playbook ARGV... from the repository root with the bench callback (task timeline) and profile_tasks;
+    the output goes to LOGS/LABEL.log. Returns (process, timeline events)."""
+    timeline = logs / ("%s.timeline.jsonl" % label)
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), BENCH_TIMELINE_FILE=str(timeline),
+               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "bench" / "callback_plugins"),
+               ANSIBLE_CALLBACKS_ENABLED="aurigraph_bench_timeline,ansible.posix.profile_tasks",
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"))
+    env["PATH"] = str(ROOT / ".venv" / "bin") + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run(["ansible-playbook"] + argv, cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+    (logs / ("%s.log" % label)).write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    events = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] \
+        if timeline.exists() else []
+    return proc, events
+
+
 def served_version():
     proc = node("python3 -c \"import json,urllib.request;print(json.load(urllib.request.urlopen('%s', timeout=5))"
                 "['build']['version'])\"" % INFO_URL, check=False)
@@ -198,30 +226,14 @@ class Bench:
         self.tasks = collections.defaultdict(lambda: collections.defaultdict(list))
 
     def release(self, version, fault="none"):
-        argv = ["bash", str(ROOT / "tests" / "standin" / "release.sh"), "--version", version, "--out",
-                str(self.artifacts)]
-        if fault != "none":
-            argv += ["--fault", fault]
-        jar = run(argv).stdout.strip().splitlines()[-1]
-        return {"artifact": jar, "sha256": pathlib.Path(jar + ".sha256").read_text(encoding="utf-8").strip(),
-                "version": version}
+        return make_release(version, self.artifacts, fault)
 
     def playbook(self, label, playbook, release=None):
-        timeline = self.logs / ("%s.timeline.jsonl" % label)
-        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), BENCH_TIMELINE_FILE=str(timeline),
-                   ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "bench" / "callback_plugins"),
-                   ANSIBLE_CALLBACKS_ENABLED="aurigraph_bench_timeline,ansible.posix.profile_tasks",
-                   ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"))
-        env["PATH"] = str(ROOT / ".venv" / "bin") + os.pathsep + env.get("PATH", "")
-        argv = ["ansible-playbook", "-i", "inventories/sandbox", playbook]
+        argv = ["-i", "inventories/sandbox", playbook]
         for key in ("artifact", "sha256", "version"):
             if release:
                 argv += ["-e", "aurigraph_%s=%s" % ({"sha256": "artifact_sha256"}.get(key, key), release[key])]
-        proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-        (self.logs / ("%s.log" % label)).write_text(proc.stdout + proc.stderr, encoding="utf-8")
-        events = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] \
-            if timeline.exists() else []
-        return proc, events
+        return ansible_playbook(self.logs, label, argv)
 
     def task_costs(self, kind, events):
         """Per-task wall time (start of a task to the start of the next one) of one run, summed by task name."""
@@ -402,13 +414,40 @@ def report(result):
             print("  %6.2f  %s" % (entry["median_s"], entry["task"]))
 
 
-def plot(result, path):
+def pyplot(who="deploy_gap"):
+    """matplotlib.pyplot on the Agg backend, or None (said on stderr) when matplotlib is not installed."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
     except ImportError:
-        log("matplotlib is not installed (pip install -r bench/requirements.txt): no plot, table and JSON only")
+        log("matplotlib is not installed (pip install -r bench/requirements.txt): no plot, table and JSON only", who)
+        return None
+    return plt
+
+
+def save_plot(plt, fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def publish(result, name, stamp, plot_fn, report_fn):
+    """The PNG (when matplotlib is there), the JSON under bench/results/, the tables on stdout."""
+    out_dir = ROOT / "bench" / "results"
+    path = out_dir / ("%s-%s.json" % (name, stamp))
+    png = plot_fn(result, str(out_dir / ("%s-%s.png" % (name, stamp))))
+    result["plot"] = None if png is None else os.path.basename(png)
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report_fn(result)
+    print("\nresults: %s%s" % (path, "" if png is None else "\nplot: %s" % png))
+    return 0
+
+
+def plot(result, path):
+    plt = pyplot()
+    if plt is None:
         return None
     walls = [k for k, _l in LABELS if not k.endswith("_gap") and result["figures"].get(k)]
     gaps = [k for k, _l in LABELS if k.endswith("_gap") and result["figures"].get(k)]
@@ -426,10 +465,7 @@ def plot(result, path):
     m = result["machine"]
     fig.suptitle("deploy_gap %s - %d cores, load %.1f/%.1f (before/after), %d repeats"
                  % (result["started"], m["nproc"], m["load_before"][0], m["load_after"][0], result["repeat"]))
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_plot(plt, fig, path)
 
 
 def machine():
@@ -442,15 +478,21 @@ def machine():
             "python": platform.python_version()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc, name, keep_help):
+    """The options every bench script has: --repeat, --ready-timeout, --name, --keep, --report."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ready-timeout", type=int, default=300)
+    parser.add_argument("--name", default=name)
+    parser.add_argument("--keep", action="store_true", help=keep_help)
+    parser.add_argument("--report", metavar="JSON", help="print the tables of a results file and exit (no run)")
+    return parser
+
+
+def main():
+    parser = bench_parser(__doc__, "deploy_gap", "leave the sandbox up")
     parser.add_argument("--bad-fault", default="exit-on-start", choices=["exit-on-start", "ready-down"])
     parser.add_argument("--probe-max", type=int, default=900, help="seconds after which the prober stops by itself")
-    parser.add_argument("--ready-timeout", type=int, default=300)
-    parser.add_argument("--name", default="deploy_gap")
-    parser.add_argument("--keep", action="store_true", help="leave the sandbox up")
-    parser.add_argument("--report", metavar="JSON", help="print the tables of a results file and exit (no run)")
     args = parser.parse_args()
     if args.report:
         report(json.loads(pathlib.Path(args.report).read_text(encoding="utf-8")))
@@ -490,14 +532,7 @@ def main():
         kind: sorted(({"task": name, "median_s": round(statistics.median(v), 3), "runs": len(v)}
                       for name, v in per.items()), key=lambda e: -e["median_s"])[:15]
         for kind, per in bench.tasks.items()}
-    out_dir = ROOT / "bench" / "results"
-    path = out_dir / ("%s-%s.json" % (args.name, args.stamp))
-    png = plot(result, str(out_dir / ("%s-%s.png" % (args.name, args.stamp))))
-    result["plot"] = None if png is None else os.path.basename(png)
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report(result)
-    print("\nresults: %s%s" % (path, "" if png is None else "\nplot: %s" % png))
-    return 0
+    return publish(result, args.name, args.stamp, plot, report)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ with the CA pinned, so every request is a new client reaching the edge at that m
 --seconds have passed, then writes OUT_JSON: requests, failed (anything but a complete 200), the first errors, the
 achieved rate and the longest run of consecutive failures in seconds (the outage window). OUT_JSON.started is
 written after the first successful request, so a test can start its upgrade once the load is running.
-Used by molecule/edge (blue-green upgrade: 0 failed requests); a bench comparing it with an in-place upgrade is not
-written yet (issue 15).
+Used by molecule/edge (blue-green upgrade: 0 failed requests) and by bench/bluegreen_load.py (blue-green vs in-place
+upgrade vs a bare restart, docs/bench.md).
 """
 import argparse
 import http.client
