@@ -17,7 +17,7 @@ mkdir -p "$(dirname "$TIMINGS_FILE")"
 failed=()
 suite_start=$(date +%s)
 
-# The Kubernetes control-plane binaries take ~30 min to build on a brand-new machine (then they are cached): when
+# The Kubernetes control-plane binaries take ~26 min to build on a brand-new machine (then they are cached): when
 # a stage that needs them is selected and they are missing, build them in the background while the other stages
 # run; the k8s stage and the k8s_deploy scenario wait on the build's lock, and that scenario starts last. It needs
 # only Go and the module proxy, so it starts before setup, and it is not niced: on a brand-new machine it is the
