@@ -94,7 +94,7 @@ class Node:
         return node(script, check=check, name=self.name)
 
     def up(self):
-        run(["docker", "rm", "-f", self.name], check=False)
+        self.down()
         run(["docker", "run", "-d", "--name", self.name, "--hostname", self.name, "--label", "aurigraph.blbench=true",
              "--cap-add", "SYS_ADMIN", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
              "--tmpfs", "/run", "--tmpfs", "/tmp", "--security-opt", "seccomp=unconfined", "--network", "none",

@@ -53,7 +53,8 @@ ln -sfn ../../../.. .cache/collections/ansible_collections/aurigraph/dlt
 # The test controller runs modules on localhost too (Docker, Kubernetes): their bytecode is compiled once, as on
 # the test nodes (tests/images/node/zipimport_bytecode_cache.py says why and how; refreshed when the file changes).
 site_dir="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-if ! cmp -s tests/images/node/zipimport_bytecode_cache.py "$site_dir/zipimport_bytecode_cache.py"; then
+if ! cmp -s tests/images/node/zipimport_bytecode_cache.py "$site_dir/zipimport_bytecode_cache.py" \
+   || [ ! -f "$site_dir/zipimport_bytecode_cache.pth" ]; then
   cp tests/images/node/zipimport_bytecode_cache.py "$site_dir/zipimport_bytecode_cache.py"
   echo "import zipimport_bytecode_cache" >"$site_dir/zipimport_bytecode_cache.pth"
 fi
