@@ -22,15 +22,19 @@ _DIR = '/var/tmp/zipimport-bytecode-%d' % _UID
 _CACHED_TREES = ('ansible/', 'ansible_collections/')
 
 
+_checked = []  # the result of the directory check, made once per process (a module run compiles ~60 files)
+
+
 def _cache_dir():
-    try:
-        os.mkdir(_DIR, 0o700)
-    except FileExistsError:
-        pass
-    st = os.lstat(_DIR)
-    if (st.st_mode & 0o170000) != 0o040000 or st.st_uid != _UID or st.st_mode & 0o022:
-        return None
-    return _DIR
+    if not _checked:
+        try:
+            os.mkdir(_DIR, 0o700)
+        except FileExistsError:
+            pass
+        st = os.lstat(_DIR)
+        safe = (st.st_mode & 0o170000) == 0o040000 and st.st_uid == _UID and not st.st_mode & 0o022
+        _checked.append(_DIR if safe else None)
+    return _checked[0]
 
 
 def _renamed(code, filename):
