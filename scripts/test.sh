@@ -140,8 +140,7 @@ stage_molecule() {
 }
 
 # Each stage's share of the suite's warm budget (35 min; 60 min cold): a stage over its share is reported at the end.
-# Set from the last clean warm .ci/run (1850 s; README) with ~15-25% headroom: lint 164, sanity 98, standin 202,
-# integration 178, monitoring 114, awx 313, molecule 1750 s.
+# Set from a clean warm .ci/run with ~15-25% headroom (per-stage times of the last runs: docs/test-suite.md).
 # The molecule stage runs in the background beside the others (below), so its share is most of the wall time.
 declare -A STAGE_SHARE=([lint]=200 [build]=30 [sanity]=150 [unit]=30 [standin]=240 [integration]=210
   [monitoring]=150 [awx]=360 [molecule]=1900 [k8s]=120)
